@@ -1,0 +1,112 @@
+# gemserv: a Gemini and Gopher capsule server.
+#
+#   make run     install missing Debian packages, build, serve on loopback
+#   make test    install missing packages, build with sanitizers, run every test
+#   make         build ./gemserv
+#
+# Objects go to $(BUILD) so several builds (release, sanitizer, clang) can
+# live side by side: make BUILD=build-clang CC=clang.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share/gemserv
+DESTDIR	?=
+BUILD	?= build
+
+VERSION	 = 0.1.0
+
+# Debian packages: what building needs, and what the test suite drives.
+DEPS_BUILD = pkg-config libtls-dev libmagic-dev libiniparser-dev libevent-dev
+DEPS_TEST  = $(DEPS_BUILD) libcmocka-dev openssl curl
+
+PKG_CONFIG ?= pkg-config
+PKGS	 = libtls libevent libmagic
+
+# Recursive (=) so pkg-config runs when a recipe needs it, which is after
+# `make deps` has installed the packages on a fresh machine.
+CFLAGS	?= -O2 -g
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wno-unused-parameter
+ALL_CPPFLAGS = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DGEMSERV_VERSION='"$(VERSION)"' \
+	   -Iserver $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
+ALL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -liniparser -lcrypto $(LDLIBS)
+
+SRCS	 = $(sort $(wildcard server/*.c))
+HDRS	 = $(wildcard server/*.h)
+OBJS	 = $(SRCS:server/%.c=$(BUILD)/%.o)
+LIBOBJS	 = $(filter-out $(BUILD)/main.o,$(OBJS))
+
+# The sanitizer build used by every test.
+SAN	 = $(BUILD)/san
+SANFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	   -fno-sanitize-recover=undefined
+SAN_OBJS = $(SRCS:server/%.c=$(SAN)/%.o)
+SAN_LIBOBJS = $(filter-out $(SAN)/main.o,$(SAN_OBJS))
+UNIT_SRCS = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(SAN)/%)
+
+.PHONY: all deps deps-test run test check unit integration bench-convert \
+	install uninstall clean
+
+all: gemserv
+
+gemserv: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(ALL_LDLIBS)
+
+$(BUILD)/%.o: server/%.c $(HDRS) | $(BUILD)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD) $(SAN):
+	mkdir -p $@
+
+# --- sanitizer build and tests ------------------------------------------
+
+$(SAN)/%.o: server/%.c $(HDRS) | $(SAN)
+	$(CC) $(ALL_CPPFLAGS) -std=c11 $(WARN) $(SANFLAGS) -c -o $@ $<
+
+$(SAN)/gemserv: $(SAN_OBJS)
+	$(CC) $(SANFLAGS) -o $@ $(SAN_OBJS) $(ALL_LDLIBS)
+
+$(SAN)/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(SAN_LIBOBJS) | $(SAN)
+	$(CC) $(ALL_CPPFLAGS) -Itests/unit -std=c11 $(WARN) $(SANFLAGS) \
+	    -o $@ $< $(SAN_LIBOBJS) $(ALL_LDLIBS) -lcmocka
+
+# --- the two commands ---------------------------------------------------
+
+deps:
+	@sh tests/deps.sh $(DEPS_BUILD)
+
+deps-test:
+	@sh tests/deps.sh $(DEPS_TEST)
+
+run: deps
+	@$(MAKE) --no-print-directory gemserv
+	./gemserv -c gemserv.ini
+
+test: deps-test
+	@$(MAKE) --no-print-directory check
+
+# check: the suite without the package step (for machines already set up).
+check: gemserv $(SAN)/gemserv $(UNIT_BINS)
+	@sh tests/run.sh $(SAN) $(UNIT_BINS)
+
+bench-convert: deps
+	@$(MAKE) --no-print-directory gemserv
+	@python3 tests/bench_convert.py $(or $(N),10000) ./gemserv
+
+# --- install ------------------------------------------------------------
+
+install: gemserv
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)
+	install -m 0755 gemserv $(DESTDIR)$(BINDIR)/gemserv
+	install -m 0644 gemserv.ini $(DESTDIR)$(SHAREDIR)/gemserv.ini.example
+	cp -R capsule $(DESTDIR)$(SHAREDIR)/capsule
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/gemserv
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf $(BUILD) gemserv
