@@ -1,0 +1,19 @@
+/*
+ * UTF-8 to ASCII transliteration for [gopher] charset = ascii: typographic
+ * punctuation becomes its ASCII look-alike, accented Latin letters lose
+ * their accents, anything else becomes '?'.
+ */
+#ifndef GEMSERV_TRANSLIT_H
+#define GEMSERV_TRANSLIT_H
+
+#include <stddef.h>
+
+/*
+ * Returns a malloc'd NUL-terminated ASCII copy of s[0..len) and stores its
+ * length in *outlen (when not NULL); NULL when out of memory. ASCII bytes,
+ * control characters included, are copied unchanged; each invalid UTF-8
+ * byte becomes '?'. The result is never longer than the input.
+ */
+char	*translit_ascii(const char *s, size_t len, size_t *outlen);
+
+#endif
