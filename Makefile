@@ -18,7 +18,7 @@ VERSION	 = 0.1.0
 
 # Debian packages: what building needs, and what the test suite drives.
 DEPS_BUILD = pkg-config libtls-dev libmagic-dev libiniparser-dev libevent-dev
-DEPS_TEST  = $(DEPS_BUILD) libcmocka-dev openssl curl
+DEPS_TEST  = $(DEPS_BUILD) libcmocka-dev openssl curl lynx sacc tmux amfora
 
 PKG_CONFIG ?= pkg-config
 PKGS	 = libtls libevent libmagic

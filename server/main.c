@@ -11,6 +11,7 @@
 #include "config.h"
 #include "export.h"
 #include "log.h"
+#include "server.h"
 
 #ifndef GEMSERV_CONFIG
 #define GEMSERV_CONFIG	"/etc/gemserv/gemserv.ini"
@@ -108,10 +109,9 @@ main(int argc, char *argv[])
 		config_free(cfg);
 		return rv;
 	}
-	/* The network front ends are not built yet. */
-	log_err("serving is not built yet: use -n or -x");
-	capsule_free(c);
-	config_free(cfg);
+	log_info("capsule built: %zu articles, %zu resources, %zu pages, "
+	    "%zu bytes", st.articles, st.resources, st.pages, st.bytes);
+	rv = server_run(path, cfg, c);
 	log_close();
-	return 1;
+	return rv;
 }

@@ -1,0 +1,656 @@
+/*
+ * The connection state machine. Every state either makes progress or arms
+ * exactly one I/O event and the connection's timer, then returns to the
+ * loop. Protocol rules stay in gemini.c and gopher.c: this file only
+ * moves bytes.
+ */
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <tls.h>
+
+#include "buf.h"
+#include "conn.h"
+#include "gemini.h"
+#include "gopher.h"
+#include "log.h"
+#include "response.h"
+
+#define CHUNK		16384	/* file bytes in memory per connection */
+#define LINGER_SECS	2	/* wait for the client's FIN after ours */
+#define LOG_REQ_MAX	1024	/* request bytes kept in the access log */
+#define TLS_RECORD	0x16	/* first byte of a TLS ClientHello */
+
+enum state {
+	ST_SNIFF,		/* gopher: TLS or plaintext? */
+	ST_HANDSHAKE,
+	ST_READ,
+	ST_WRITE,
+	ST_CLOSE,		/* TLS close_notify */
+	ST_LINGER,		/* drain until the client closes */
+	ST_DONE
+};
+
+enum part { PART_HEAD, PART_BODY, PART_FILE, PART_END };
+
+struct conn {
+	const struct conn_env	*env;
+	int			 fd;
+	struct tls		*tls;		/* NULL: plaintext */
+	enum proto		 proto;
+	int			 local_port;
+	char			 peer[INET6_ADDRSTRLEN];
+	size_t			 slot;
+	enum state		 state;
+	struct event		*ev_read;
+	struct event		*ev_write;
+	struct event		*timer;
+	struct timespec		 start;
+
+	char			*in;		/* request bytes */
+	size_t			 inlen;
+	size_t			 incap;
+	size_t			 reqlen;	/* framed request, w/o EOL */
+	int			 have_req;
+
+	struct response		 resp;
+	int			 responded;
+	enum part		 part;
+	size_t			 off;		/* in the current part */
+	char			*chunk;
+	size_t			 chunklen;
+	unsigned long long	 sent;
+	int			 outq;		/* unsent bytes at last look */
+};
+
+static void	 step(struct conn *);
+
+static void
+now_mono(struct timespec *ts)
+{
+	if (clock_gettime(CLOCK_MONOTONIC, ts) == -1)
+		memset(ts, 0, sizeof(*ts));
+}
+
+static long long
+elapsed_ms(const struct conn *c)
+{
+	struct timespec	 now;
+
+	now_mono(&now);
+	return (long long)(now.tv_sec - c->start.tv_sec) * 1000 +
+	    (now.tv_nsec - c->start.tv_nsec) / 1000000;
+}
+
+static void
+arm_timer(struct conn *c, long long ms)
+{
+	struct timeval	 tv;
+
+	if (ms < 1)
+		ms = 1;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	if (event_add(c->timer, &tv) == -1)
+		log_err("event_add: timer");
+}
+
+/* Time left until seconds after accept. */
+static long long
+left_ms(const struct conn *c, int seconds)
+{
+	return (long long)seconds * 1000 - elapsed_ms(c);
+}
+
+static void
+wait_for(struct conn *c, short what)
+{
+	struct event	*ev = what == EV_READ ? c->ev_read : c->ev_write;
+
+	if (event_add(ev, NULL) == -1) {
+		log_err("event_add: connection");
+		c->state = ST_DONE;
+	}
+}
+
+/* Escapes control bytes, quotes and backslashes; cuts long requests. */
+static void
+log_request(struct buf *b, const char *s, size_t len)
+{
+	size_t	 i;
+	unsigned char ch;
+
+	if (len > LOG_REQ_MAX)
+		len = LOG_REQ_MAX;
+	for (i = 0; i < len; i++) {
+		ch = (unsigned char)s[i];
+		if (ch < 0x20 || ch == 0x7f || ch == '"' || ch == '\\')
+			buf_printf(b, "\\x%02x", ch);
+		else
+			buf_putc(b, (char)ch);
+	}
+}
+
+static void
+log_conn(struct conn *c)
+{
+	struct buf	 req;
+	char		 when[32], status[16];
+	time_t		 t = time(NULL);
+	struct tm	 tm;
+
+	/* No bytes, no request: handshake failures and idle probes. */
+	if (!c->responded && c->inlen == 0)
+		return;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(when, sizeof(when), "-");
+	if (c->responded && !c->resp.close_silently)
+		snprintf(status, sizeof(status), "%d", c->resp.status);
+	else
+		snprintf(status, sizeof(status), "-");
+	buf_init(&req);
+	log_request(&req, c->in, c->have_req ? c->reqlen : c->inlen);
+	log_access("%s %s %s%s \"%s\" %s %llu %lldms", when, c->peer,
+	    c->proto == PROTO_GEMINI ? "gemini" : "gopher",
+	    c->proto == PROTO_GOPHER && c->tls != NULL ? "+tls" : "",
+	    req.err || req.data == NULL ? "" : req.data, status, c->sent,
+	    elapsed_ms(c));
+	buf_free(&req);
+}
+
+static void
+finish(struct conn *c)
+{
+	c->state = ST_DONE;
+	event_del(c->ev_read);
+	event_del(c->ev_write);
+	event_del(c->timer);
+	log_conn(c);
+	c->env->done(c, c->env->arg);
+}
+
+/* Ends the exchange: close_notify on TLS, then a lingering close. */
+static void
+start_close(struct conn *c)
+{
+	event_del(c->ev_read);
+	event_del(c->ev_write);
+	c->state = c->tls != NULL ? ST_CLOSE : ST_LINGER;
+	if (c->state == ST_CLOSE)
+		arm_timer(c, (long long)c->env->handshake_timeout * 1000);
+	else {
+		if (shutdown(c->fd, SHUT_WR) == -1) {
+			c->state = ST_DONE;
+			return;
+		}
+		c->outq = INT_MAX;
+		arm_timer(c, LINGER_SECS * 1000);
+	}
+}
+
+/*
+ * Whether the client took bytes from the socket's send queue since the
+ * last look. A large send buffer drains slowly without waking a writer,
+ * so "no write for a while" alone would cut slow but live readers.
+ */
+static int
+client_reading(struct conn *c)
+{
+	int	 q;
+
+	if (ioctl(c->fd, SIOCOUTQ, &q) == -1 || q >= c->outq || q == 0)
+		return 0;
+	c->outq = q;
+	return 1;
+}
+
+static void
+on_io(evutil_socket_t fd, short what, void *arg)
+{
+	step(arg);
+}
+
+static void
+on_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	switch (c->state) {
+	case ST_READ:
+		/* Never answer an unfinished request (bare LF, silence). */
+		log_debug("%s: read timeout", c->peer);
+		start_close(c);
+		step(c);
+		return;
+	case ST_WRITE:
+	case ST_LINGER:
+		if (client_reading(c)) {
+			arm_timer(c, (long long)(c->state == ST_WRITE ?
+			    c->env->read_timeout : LINGER_SECS) * 1000);
+			return;
+		}
+		if (c->state == ST_WRITE)
+			log_debug("%s: write timeout", c->peer);
+		break;
+	default:
+		break;
+	}
+	finish(c);
+}
+
+static void
+respond(struct conn *c, const char *req, size_t len)
+{
+	const char	*sni = NULL;
+
+	if (c->tls != NULL)
+		sni = tls_conn_servername(c->tls);
+	if (c->proto == PROTO_GEMINI)
+		gemini_respond(c->env->ctx, req, len, c->local_port, sni,
+		    &c->resp);
+	else
+		gopher_respond(c->env->ctx, req, len, &c->resp);
+	c->responded = 1;
+	if (c->resp.close_silently) {
+		start_close(c);
+		return;
+	}
+	c->state = ST_WRITE;
+	c->part = PART_HEAD;
+	c->off = 0;
+	arm_timer(c, (long long)c->env->read_timeout * 1000);
+}
+
+/* Looks for a complete request; answers it when there is one. */
+static void
+frame(struct conn *c)
+{
+	ssize_t	 n;
+	size_t	 len;
+
+	if (c->proto == PROTO_GEMINI)
+		n = gemini_frame(c->in, c->inlen);
+	else
+		n = gopher_frame(c->in, c->inlen);
+	if (n == 0 && c->inlen < c->incap)
+		return;
+	if (n <= 0 || (size_t)n > c->inlen) {
+		/* Too long: the protocol answers the whole buffer. */
+		c->reqlen = c->inlen;
+		c->have_req = 1;
+		respond(c, c->in, c->inlen);
+		return;
+	}
+	len = (size_t)n;
+	if (len > 0 && c->in[len - 1] == '\n')
+		len--;
+	if (len > 0 && c->in[len - 1] == '\r')
+		len--;
+	c->reqlen = len;
+	c->have_req = 1;
+	respond(c, c->in, len);
+}
+
+/* 1: progress, 0: waiting, -1: the connection is over. */
+static int
+do_read(struct conn *c)
+{
+	ssize_t	 n;
+
+	if (c->tls != NULL) {
+		n = tls_read(c->tls, c->in + c->inlen, c->incap - c->inlen);
+		if (n == TLS_WANT_POLLIN || n == TLS_WANT_POLLOUT) {
+			wait_for(c, n == TLS_WANT_POLLIN ? EV_READ : EV_WRITE);
+			return 0;
+		}
+		if (n == -1) {
+			log_debug("%s: %s", c->peer, tls_error(c->tls));
+			return -1;
+		}
+	} else {
+		n = read(c->fd, c->in + c->inlen, c->incap - c->inlen);
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR)) {
+			wait_for(c, EV_READ);
+			return 0;
+		}
+		if (n == -1)
+			return -1;
+	}
+	if (n == 0)
+		return -1;	/* EOF before a complete request */
+	c->inlen += (size_t)n;
+	frame(c);
+	return 1;
+}
+
+/* The bytes still to send from the current part, reading file chunks. */
+static int
+next_bytes(struct conn *c, const char **p, size_t *len)
+{
+	ssize_t	 n;
+
+	for (;;) {
+		*len = 0;
+		switch (c->part) {
+		case PART_HEAD:
+			*p = c->resp.head.data;
+			*len = c->resp.head.len;
+			break;
+		case PART_BODY:
+			*p = c->resp.body;
+			*len = c->resp.body != NULL ? c->resp.bodylen : 0;
+			break;
+		case PART_FILE:
+			if (c->resp.fd == -1) {
+				*len = 0;
+				break;
+			}
+			if (c->off < c->chunklen) {
+				*p = c->chunk;
+				*len = c->chunklen;
+				break;
+			}
+			/* Previous chunk written: read the next one. */
+			if (c->chunk == NULL &&
+			    (c->chunk = malloc(CHUNK)) == NULL) {
+				log_err("out of memory");
+				return -1;
+			}
+			do
+				n = read(c->resp.fd, c->chunk, CHUNK);
+			while (n == -1 && errno == EINTR);
+			if (n == -1) {
+				log_err("reading a static file: %s",
+				    strerror(errno));
+				return -1;
+			}
+			c->chunklen = (size_t)n;
+			c->off = 0;
+			if (n == 0) {
+				*len = 0;
+				break;
+			}
+			continue;
+		case PART_END:
+			*len = 0;
+			return 0;
+		}
+		if (c->off < *len) {
+			*p += c->off;
+			*len -= c->off;
+			return 0;
+		}
+		c->part++;
+		c->off = 0;
+	}
+}
+
+static int
+do_write(struct conn *c)
+{
+	const char	*p = NULL;
+	size_t		 len = 0;
+	ssize_t		 n;
+
+	if (next_bytes(c, &p, &len) == -1)
+		return -1;
+	if (c->part == PART_END) {
+		start_close(c);
+		return 1;
+	}
+	if (c->tls != NULL) {
+		n = tls_write(c->tls, p, len);
+		if (n == TLS_WANT_POLLIN || n == TLS_WANT_POLLOUT) {
+			wait_for(c, n == TLS_WANT_POLLIN ? EV_READ : EV_WRITE);
+			return 0;
+		}
+		if (n == -1) {
+			log_debug("%s: %s", c->peer, tls_error(c->tls));
+			return -1;
+		}
+	} else {
+		n = send(c->fd, p, len, MSG_NOSIGNAL);
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR)) {
+			wait_for(c, EV_WRITE);
+			return 0;
+		}
+		if (n == -1)
+			return -1;
+	}
+	c->off += (size_t)n;
+	c->sent += (unsigned long long)n;
+	c->outq = INT_MAX;
+	/* Progress resets the stall timer. */
+	arm_timer(c, (long long)c->env->read_timeout * 1000);
+	return 1;
+}
+
+static int
+do_handshake(struct conn *c)
+{
+	int	 rv;
+
+	rv = tls_handshake(c->tls);
+	if (rv == TLS_WANT_POLLIN || rv == TLS_WANT_POLLOUT) {
+		wait_for(c, rv == TLS_WANT_POLLIN ? EV_READ : EV_WRITE);
+		return 0;
+	}
+	if (rv == -1) {
+		log_debug("%s: TLS handshake: %s", c->peer, tls_error(c->tls));
+		return -1;
+	}
+	c->state = ST_READ;
+	arm_timer(c, left_ms(c, c->env->read_timeout));
+	return 1;
+}
+
+static int
+start_tls(struct conn *c)
+{
+	if (tls_accept_socket(c->env->tls, &c->tls, c->fd) == -1) {
+		log_err("tls_accept_socket: %s", tls_error(c->env->tls));
+		return -1;
+	}
+	c->state = ST_HANDSHAKE;
+	arm_timer(c, left_ms(c, c->env->handshake_timeout));
+	return 1;
+}
+
+static int
+do_sniff(struct conn *c)
+{
+	unsigned char	 b;
+	ssize_t		 n;
+
+	n = recv(c->fd, &b, 1, MSG_PEEK);
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR)) {
+		wait_for(c, EV_READ);
+		return 0;
+	}
+	if (n <= 0)
+		return -1;
+	if (b == TLS_RECORD)
+		return start_tls(c);
+	c->state = ST_READ;
+	return 1;
+}
+
+static int
+do_close(struct conn *c)
+{
+	int	 rv;
+
+	rv = tls_close(c->tls);
+	if (rv == TLS_WANT_POLLIN || rv == TLS_WANT_POLLOUT) {
+		wait_for(c, rv == TLS_WANT_POLLIN ? EV_READ : EV_WRITE);
+		return 0;
+	}
+	if (rv == -1)
+		log_debug("%s: TLS close: %s", c->peer, tls_error(c->tls));
+	if (shutdown(c->fd, SHUT_WR) == -1)
+		return -1;
+	c->outq = INT_MAX;
+	c->state = ST_LINGER;
+	arm_timer(c, LINGER_SECS * 1000);
+	return 1;
+}
+
+/* Reads and drops what the client still sends, until it closes. */
+static int
+do_linger(struct conn *c)
+{
+	char	 drop[512];
+	ssize_t	 n;
+
+	for (;;) {
+		n = read(c->fd, drop, sizeof(drop));
+		if (n > 0)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+		    errno == EINTR)) {
+			wait_for(c, EV_READ);
+			return 0;
+		}
+		return -1;
+	}
+}
+
+static void
+step(struct conn *c)
+{
+	int	 rv = 1;
+
+	while (rv == 1) {
+		switch (c->state) {
+		case ST_SNIFF:
+			rv = do_sniff(c);
+			break;
+		case ST_HANDSHAKE:
+			rv = do_handshake(c);
+			break;
+		case ST_READ:
+			rv = do_read(c);
+			break;
+		case ST_WRITE:
+			rv = do_write(c);
+			break;
+		case ST_CLOSE:
+			rv = do_close(c);
+			break;
+		case ST_LINGER:
+			rv = do_linger(c);
+			break;
+		case ST_DONE:
+			rv = -1;
+			break;
+		}
+	}
+	if (rv == -1 || c->state == ST_DONE)
+		finish(c);
+}
+
+static void
+peer_text(struct conn *c, const struct sockaddr *sa, socklen_t salen)
+{
+	if (getnameinfo(sa, salen, c->peer, sizeof(c->peer), NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		snprintf(c->peer, sizeof(c->peer), "-");
+}
+
+struct conn *
+conn_new(const struct conn_env *env, int fd, enum proto proto,
+    int local_port, const struct sockaddr *peer, socklen_t peerlen)
+{
+	struct conn	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_err("out of memory");
+		close(fd);
+		return NULL;
+	}
+	c->env = env;
+	c->fd = fd;
+	c->proto = proto;
+	c->local_port = local_port;
+	response_init(&c->resp);
+	now_mono(&c->start);
+	peer_text(c, peer, peerlen);
+	/* Room for the longest request plus its line ending. */
+	c->incap = (proto == PROTO_GEMINI ? GEMINI_URI_MAX :
+	    GOPHER_LINE_MAX) + 2;
+	if ((c->in = malloc(c->incap)) == NULL ||
+	    (c->ev_read = event_new(env->base, fd, EV_READ, on_io,
+	    c)) == NULL ||
+	    (c->ev_write = event_new(env->base, fd, EV_WRITE, on_io,
+	    c)) == NULL ||
+	    (c->timer = evtimer_new(env->base, on_timeout, c)) == NULL) {
+		log_err("out of memory");
+		conn_free(c);
+		return NULL;
+	}
+	if (proto == PROTO_GEMINI) {
+		if (env->tls == NULL || start_tls(c) == -1) {
+			conn_free(c);
+			return NULL;
+		}
+	} else if (env->tls != NULL && env->gopher_tls) {
+		c->state = ST_SNIFF;
+		arm_timer(c, left_ms(c, c->env->read_timeout));
+	} else {
+		c->state = ST_READ;
+		arm_timer(c, left_ms(c, c->env->read_timeout));
+	}
+	/* Wait for the client's first bytes before doing anything. */
+	wait_for(c, EV_READ);
+	return c;
+}
+
+void
+conn_free(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	if (c->ev_read != NULL)
+		event_free(c->ev_read);
+	if (c->ev_write != NULL)
+		event_free(c->ev_write);
+	if (c->timer != NULL)
+		event_free(c->timer);
+	if (c->tls != NULL)
+		tls_free(c->tls);
+	if (c->fd != -1)
+		close(c->fd);
+	response_free(&c->resp);
+	free(c->chunk);
+	free(c->in);
+	free(c);
+}
+
+void
+conn_set_slot(struct conn *c, size_t slot)
+{
+	c->slot = slot;
+}
+
+size_t
+conn_slot(const struct conn *c)
+{
+	return c->slot;
+}

@@ -1,0 +1,52 @@
+/*
+ * Session tickets with Debian's libtls (libretls 3.7 over OpenSSL 3).
+ *
+ * libretls's ticket-key callback returns 0 after setting up a new ticket;
+ * OpenSSL 3 reads 0 in encrypt mode as "send no ticket", so no client can
+ * ever resume. libtls gives no handle on its SSL_CTX, so this file
+ * interposes the one OpenSSL call libtls installs the callback through and
+ * wraps the callback: in encrypt mode 0 becomes 1 (libretls reports its
+ * errors as -1, so 0 can only mean success). Every other control and
+ * return value passes through, so a fixed libtls is unaffected.
+ */
+#include <dlfcn.h>
+#include <stddef.h>
+
+#include <openssl/ssl.h>
+
+typedef long	(*callback_ctrl_fn)(SSL_CTX *, int, void (*)(void));
+typedef int	(*ticket_fn)(SSL *, unsigned char *, unsigned char *,
+		    EVP_CIPHER_CTX *, HMAC_CTX *, int);
+
+long	 SSL_CTX_callback_ctrl(SSL_CTX *, int, void (*)(void));
+
+/* libtls installs one callback function for every context it makes. */
+static ticket_fn	 libtls_ticket_cb;
+
+static int
+ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
+    EVP_CIPHER_CTX *cctx, HMAC_CTX *hctx, int enc)
+{
+	int	 r;
+
+	r = libtls_ticket_cb(ssl, name, iv, cctx, hctx, enc);
+	return (enc == 1 && r == 0) ? 1 : r;
+}
+
+long
+SSL_CTX_callback_ctrl(SSL_CTX *ctx, int cmd, void (*fp)(void))
+{
+	static callback_ctrl_fn	 real;
+
+	if (real == NULL &&
+	    (real = (callback_ctrl_fn)dlsym(RTLD_NEXT,
+	    "SSL_CTX_callback_ctrl")) == NULL)
+		return 0;
+	if (cmd == SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB && fp != NULL &&
+	    (libtls_ticket_cb == NULL ||
+	    libtls_ticket_cb == (ticket_fn)fp)) {
+		libtls_ticket_cb = (ticket_fn)fp;
+		fp = (void (*)(void))ticket_cb;
+	}
+	return real(ctx, cmd, fp);
+}

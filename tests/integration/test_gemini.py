@@ -1,0 +1,129 @@
+"""Gemini over the real server: exact response bytes, request framing
+limits, timeouts, streaming of static files, IPv6 and the access log."""
+import os
+import re
+import socket
+import time
+import unittest
+
+from harness import SharedServerTest, gemini, gemini_raw
+
+HEAD_GMI = b"20 text/gemini; charset=utf-8; lang=en\r\n"
+# 1 MiB of bytes that are not text, to stream from the static directory.
+BLOB = bytes((i * 7 + i // 251) & 0xff for i in range(1 << 20))
+
+
+class GeminiTest(SharedServerTest):
+    capsule_args = {"static": {"blob.bin": BLOB},
+                    "ini": {"server": {"read_timeout": "2"}}}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.base = "gemini://localhost:%d" % cls.port
+
+    def req(self, path, **kw):
+        return gemini(self.port, self.base + path + "\r\n", **kw)
+
+    def test_home(self):
+        out = self.req("/")
+        self.assertTrue(out.startswith(HEAD_GMI), out[:80])
+        body = out[len(HEAD_GMI):]
+        self.assertTrue(body.startswith(b"# Recovery Support Library\n"))
+        self.assertIn(b"=> /articles/belonging-heals.gmi 2025-06-02 - "
+                      b"Belonging Heals", body)
+
+    def test_home_without_path(self):
+        self.assertTrue(self.req("").startswith(HEAD_GMI))
+
+    def test_redirect_directory(self):
+        self.assertEqual(self.req("/articles"),
+                         ("31 %s/articles/\r\n" % self.base).encode())
+
+    def test_not_found(self):
+        self.assertEqual(self.req("/no-such-page"), b"51 Not found\r\n")
+
+    def uri_of_length(self, n):
+        prefix = self.base + "/"
+        return prefix + "a" * (n - len(prefix))
+
+    def test_uri_1024_is_a_request(self):
+        uri = self.uri_of_length(1024)
+        self.assertEqual(len(uri), 1024)
+        out = gemini(self.port, uri + "\r\n")
+        self.assertEqual(out, b"51 Not found\r\n")
+
+    def test_uri_1025_is_59(self):
+        uri = self.uri_of_length(1025)
+        out, notify = gemini_raw(self.port, uri + "\r\n")
+        self.assertTrue(out.startswith(b"59 "), out)
+        self.assertTrue(out.endswith(b"\r\n"))
+        self.assertTrue(notify, "no close_notify after 59")
+
+    def test_uri_over_long_without_crlf_is_59(self):
+        # The server must not wait for a line end that can never be valid.
+        out = gemini(self.port, self.uri_of_length(3000), timeout=1.5)
+        self.assertTrue(out.startswith(b"59 "), out)
+
+    def test_wrong_port_is_53(self):
+        out = gemini(self.port, "gemini://localhost:%d/\r\n" %
+                     (self.port + 1 if self.port < 65535 else 1))
+        self.assertEqual(out[:3], b"53 ")
+
+    def test_bare_lf_gets_no_answer(self):
+        start = time.monotonic()
+        out, notify = gemini_raw(self.port, self.base + "/\n", timeout=10)
+        took = time.monotonic() - start
+        self.assertEqual(out, b"")
+        # Closed by the 2 s read timeout, not at once and not never.
+        self.assertGreater(took, 1.5)
+        self.assertLess(took, 6)
+        self.assertTrue(notify, "timeout close without close_notify")
+
+    def test_static_file_streamed(self):
+        out = self.req("/blob.bin", timeout=30)
+        head, _, body = out.partition(b"\r\n")
+        self.assertTrue(head.startswith(b"20 "), head)
+        self.assertEqual(len(body), len(BLOB))
+        self.assertEqual(body, BLOB)
+
+    def test_static_file_slow_reader(self):
+        # A reader that takes its time still gets every byte: the server
+        # waits for the socket instead of buffering the file.
+        from harness import tls_context
+        ctx = tls_context()
+        with socket.create_connection(("127.0.0.1", self.port), 10) as raw:
+            with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+                s.sendall((self.base + "/blob.bin\r\n").encode())
+                time.sleep(1)
+                chunks = []
+                while True:
+                    d = s.recv(65536)
+                    if not d:
+                        break
+                    chunks.append(d)
+        out = b"".join(chunks)
+        self.assertEqual(out.partition(b"\r\n")[2], BLOB)
+
+    def test_ipv6(self):
+        out = gemini(self.port, "gemini://localhost:%d/\r\n" % self.port,
+                     host="::1")
+        self.assertTrue(out.startswith(HEAD_GMI))
+
+    def test_access_log_line(self):
+        self.req("/no-such-page?x%01y")
+        gemini(self.port, b"gemini://localhost:%d/\x01\"\r\n" % self.port)
+        time.sleep(0.3)
+        log = self.server.log()
+        line = re.compile(
+            r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ 127\.0\.0\.1 gemini '
+            r'"gemini://localhost:%d/no-such-page\?x%%01y" 51 14 \d+ms$'
+            % self.port, re.M)
+        self.assertRegex(log, line)
+        # Control bytes and quotes are escaped, never written raw.
+        self.assertIn('"gemini://localhost:%d/\\x01\\x22" 59 ' % self.port,
+                      log)
+
+
+if __name__ == "__main__":
+    unittest.main()
