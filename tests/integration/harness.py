@@ -117,13 +117,14 @@ def run_gemserv(*args, timeout=60):
 class Server:
     """The real server on a Capsule's ports; stop() asserts a clean exit."""
 
-    def __init__(self, capsule, args=()):
+    def __init__(self, capsule, args=(), env=None):
         self.capsule = capsule
         self.stderr_path = os.path.join(capsule.dir, "stderr.log")
         self.stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(
             [GEMSERV, "-c", capsule.ini_path] + list(args),
-            stdin=subprocess.DEVNULL, stdout=self.stderr, stderr=self.stderr)
+            stdin=subprocess.DEVNULL, stdout=self.stderr, stderr=self.stderr,
+            env=dict(os.environ, **(env or {})))
         self.wait_ready()
 
     def wait_ready(self, timeout=20):
@@ -254,11 +255,12 @@ class SharedServerTest(unittest.TestCase):
     """One capsule and server for all the tests of a class, built from
     capsule_args; port is its Gemini port."""
     capsule_args = {}
+    server_env = {}
 
     @classmethod
     def setUpClass(cls):
         cls.capsule = Capsule(**cls.capsule_args)
-        cls.server = Server(cls.capsule)
+        cls.server = Server(cls.capsule, env=cls.server_env)
         cls.port = cls.capsule.gemini_port
 
     @classmethod

@@ -6,7 +6,7 @@ import socket
 import time
 import unittest
 
-from harness import SharedServerTest, gemini, gemini_raw
+from harness import SharedServerTest, gemini, gemini_raw, tls_context
 
 HEAD_GMI = b"20 text/gemini; charset=utf-8; lang=en\r\n"
 # 1 MiB of bytes that are not text, to stream from the static directory.
@@ -127,3 +127,57 @@ class GeminiTest(SharedServerTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def worker_rss_kb(pid):
+    """Resident memory of the server's worker processes, in KiB."""
+    total = 0
+    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+        children = [int(c) for c in f.read().split()]
+    for child in children:
+        with open("/proc/%d/status" % child) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total
+
+
+class StreamingMemoryTest(SharedServerTest):
+    """A 1 GB static file to a reader that stalls: the worker must stream
+    it through a few buffers, never load it."""
+    capsule_args = {"ini": {"server": {"workers": "1"}}}
+    # AddressSanitizer keeps freed memory in quarantine to catch use after
+    # free, which would be counted here as growth: measure without it.
+    server_env = {"ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") +
+                  ":quarantine_size_mb=0"}
+    SIZE = 1 << 30
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        path = os.path.join(cls.capsule.static, "huge.bin")
+        with open(path, "wb") as f:
+            f.truncate(cls.SIZE)        # sparse: costs no disk
+
+    def test_slow_reader_of_1gb_stays_small(self):
+        # Warm the worker up so its baseline includes TLS and libmagic.
+        gemini(self.port, "gemini://localhost:%d/\r\n" % self.port)
+        base = worker_rss_kb(self.server.proc.pid)
+        ctx = tls_context()
+        with socket.create_connection(("127.0.0.1", self.port), 10) as raw, \
+                ctx.wrap_socket(raw, server_hostname="localhost") as s:
+            s.sendall(b"gemini://localhost:%d/huge.bin\r\n" % self.port)
+            head = s.recv(64)
+            self.assertTrue(head.startswith(b"20 application/octet-stream"),
+                            head)
+            got = 0
+            while got < (4 << 20):      # read 4 MB, then stall
+                got += len(s.recv(65536))
+            time.sleep(2)
+            grown = worker_rss_kb(self.server.proc.pid) - base
+            # The kernel's socket buffers hold the stalled bytes; the
+            # process holds a 16 KiB chunk and TLS records.
+            self.assertLess(grown, 8 * 1024, "worker grew %d KiB" % grown)
+        # The server is still answering others.
+        out = gemini(self.port, "gemini://localhost:%d/\r\n" % self.port)
+        self.assertTrue(out.startswith(HEAD_GMI))

@@ -9,7 +9,7 @@ import subprocess
 import time
 import unittest
 
-from harness import SharedServerTest, gopher, tls_context
+from harness import ROOT, SharedServerTest, gopher, run_gemserv, tls_context
 
 TITLE = b"Recovery Support Library"
 ARTICLE = "/articles/belonging-heals.txt"
@@ -40,6 +40,100 @@ def ensure_tool(tool, package):
                        timeout=600)
         path = shutil.which(tool)
     return path
+
+
+ROOT_MENU = """\
+iRecovery Support Library\t\terror.host\t1
+i\t\terror.host\t1
+iArticles and resources, served over Gemini and Gopher.\t\terror.host\t1
+i\t\terror.host\t1
+iLatest articles\t\terror.host\t1
+02025-06-02 Belonging Heals: The Role of Recovery Support Networks\t\
+/articles/belonging-heals.txt\tlocalhost\t{gp}
+1All articles (1)\t/articles/\tlocalhost\t{gp}
+i\t\terror.host\t1
+iRecovery resources\t\terror.host\t1
+1Helplines, peer support and treatment locators (31)\t/resources/\t\
+localhost\t{gp}
+i\t\terror.host\t1
+iOther ways to read\t\terror.host\t1
+hThe same capsule over Gemini\tURL:gemini://localhost:{mp}/\tlocalhost\t{gp}
+0Server capabilities (caps.txt)\t/caps.txt\tlocalhost\t{gp}
+.
+"""
+
+CAPS = """\
+CAPS
+
+CapsVersion=1
+ExpireCapsAfter=3600
+
+PathDelimeter=/
+PathIdentity=.
+PathParent=..
+PathParentDouble=FALSE
+PathKeepPreDelimeter=FALSE
+
+ServerSoftware=gemserv
+ServerSoftwareVersion=0.1.0
+ServerDescription=Recovery Support Library
+ServerDefaultEncoding=UTF-8
+"""
+
+
+def crlf(text):
+    return text.replace("\n", "\r\n").encode()
+
+
+class ExactBytesTest(SharedServerTest):
+    """What a gopher client receives, byte for byte."""
+
+    def test_root_menu(self):
+        want = crlf(ROOT_MENU.format(gp=self.capsule.gopher_port,
+                                     mp=self.capsule.gemini_port))
+        self.assertEqual(gopher(self.capsule.gopher_port, "\r\n"), want)
+
+    def test_caps(self):
+        self.assertEqual(gopher(self.capsule.gopher_port, "/caps.txt\r\n"),
+                         crlf(CAPS))
+
+    def test_article_is_the_golden_file(self):
+        with open(os.path.join(ROOT, "tests", "golden",
+                               "belonging-heals.txt"), "rb") as f:
+            want = f.read()
+        self.assertEqual(gopher(self.capsule.gopher_port, ARTICLE + "\r\n"),
+                         want)
+
+    def test_every_item_is_the_exported_file(self):
+        """The resource directory and every other item as served equal
+        the -x export of the same capsule, whose bytes the conversion
+        tests pin."""
+        out = os.path.join(self.capsule.dir, "export")
+        p = run_gemserv("-c", self.capsule.ini_path, "-x", out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        root = os.path.join(out, "gopher")
+        seen = 0
+        for d, _, files in os.walk(root):
+            for name in files:
+                path = os.path.join(d, name)
+                sel = "/" + os.path.relpath(path, root)
+                if name == "gophermap":
+                    sel = sel[:-len("gophermap")]
+                with open(path, "rb") as f:
+                    want = f.read()
+                with self.subTest(selector=sel):
+                    self.assertEqual(
+                        gopher(self.capsule.gopher_port, sel + "\r\n"),
+                        want)
+                seen += 1
+        self.assertGreater(seen, 30)
+        directory = gopher(self.capsule.gopher_port, "/resources/\r\n")
+        self.assertTrue(directory.startswith(
+            b"iRecovery resource directory\t\terror.host\t1\r\n"))
+        self.assertIn(b"iCrisis lines\t\terror.host\t1\r\n1988 Suicide & "
+                      b"Crisis Lifeline (United States)\t/resources/"
+                      b"988-lifeline/\tlocalhost\t%d\r\n"
+                      % self.capsule.gopher_port, directory)
 
 
 class GopherTest(SharedServerTest):

@@ -57,10 +57,10 @@ def wait_for(cond, timeout=15, step=0.05):
 
 
 class ServerTest(unittest.TestCase):
-    def start(self, ini=None, **kw):
+    def start(self, ini=None, env=None, **kw):
         self.capsule = Capsule(ini=ini, **kw)
         self.addCleanup(self.capsule.cleanup)
-        self.server = Server(self.capsule)
+        self.server = Server(self.capsule, env=env)
         self.addCleanup(self.server.kill)
         self.url = "gemini://localhost:%d/" % self.capsule.gemini_port
         return self.server
@@ -274,6 +274,29 @@ class ServerTest(unittest.TestCase):
             "articles/belonging-heals.gmi")), self.server.log())
         log = self.server.stop()
         self.assertIn("keeping the keypair loaded at startup", log)
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root")
+    def test_chroot(self):
+        png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01"
+               b"\x00\x00\x00\x01\x08\x06\x00\x00\x00" + bytes(16))
+        jail = tempfile.mkdtemp(prefix="gemserv-jail-")
+        self.addCleanup(os.rmdir, jail)
+        os.chmod(jail, 0o755)
+        # LeakSanitizer needs /proc, which the jail lacks; every other
+        # server test checks for leaks.
+        env = {"ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "") +
+               ":detect_leaks=0"}
+        self.start({"server": {"user": "nobody", "chroot": jail,
+                               "allow_root": None, "workers": "2"}},
+                   env=env, static={"pic.png": png})
+        pid = self.server.proc.pid
+        workers = wait_for(lambda: len(children(pid)) == 2 and children(pid))
+        for p in [pid] + workers:
+            self.assertEqual(os.readlink("/proc/%d/root" % p), jail)
+        self.assertTrue(self.home().startswith(HEAD_GMI))
+        # The magic database lies outside the jail: it was loaded first.
+        self.assertEqual(self.page("pic.png"), b"20 image/png\r\n" + png)
+        self.assertIn("in chroot " + jail, self.server.stop())
 
     @unittest.skipUnless(os.geteuid() == 0, "needs root")
     def test_refuses_root(self):
