@@ -155,7 +155,8 @@ test_shipped(void **state)
 
 	assert_string_equal(cf->path, "gemserv.ini");
 	assert_string_equal(cf->hostname, "localhost");
-	assert_null(cf->user);
+	/* So make run works as root too: root drops to nobody. */
+	assert_string_equal(cf->user, "nobody");
 	assert_null(cf->chroot);
 	assert_string_equal(cf->log, "stderr");
 	assert_int_equal(cf->allow_root, 0);
