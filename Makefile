@@ -11,17 +11,23 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 SHAREDIR ?= $(PREFIX)/share/gemserv
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+# The configuration read when -c is not given (and by the systemd unit).
+CONFIG_PATH ?= /etc/gemserv/gemserv.ini
 DESTDIR	?=
 BUILD	?= build
 
 VERSION	 = 0.1.0
 
 # Debian packages: what building needs, and what the test suite drives.
-DEPS_BUILD = pkg-config libtls-dev libmagic-dev libiniparser-dev libevent-dev
-DEPS_TEST  = $(DEPS_BUILD) libcmocka-dev openssl curl lynx sacc tmux amfora
+DEPS_BUILD = pkg-config libtls-dev libmagic-dev libiniparser-dev libevent-dev \
+	     libseccomp-dev
+DEPS_TEST  = $(DEPS_BUILD) libcmocka-dev openssl curl lynx sacc tmux amfora \
+	     haproxy mandoc
 
 PKG_CONFIG ?= pkg-config
-PKGS	 = libtls libevent libmagic
+PKGS	 = libtls libevent libmagic libseccomp
 
 # Recursive (=) so pkg-config runs when a recipe needs it, which is after
 # `make deps` has installed the packages on a fresh machine.
@@ -29,6 +35,7 @@ CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wno-unused-parameter
 ALL_CPPFLAGS = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DGEMSERV_VERSION='"$(VERSION)"' \
+	   -DGEMSERV_CONFIG='"$(CONFIG_PATH)"' \
 	   -Iserver $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
 ALL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -liniparser -lcrypto $(LDLIBS)
@@ -98,15 +105,44 @@ bench-convert: deps
 
 # --- install ------------------------------------------------------------
 
+# Installs the binary, both manual pages, the example configurations and
+# capsule, the systemd unit (paths filled in) and its sysusers.d entry.
+# It creates no user and touches nothing under /etc: see gemserv(8).
 install: gemserv
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SHAREDIR) \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
 	install -m 0755 gemserv $(DESTDIR)$(BINDIR)/gemserv
+	install -m 0644 man/gemserv.8 $(DESTDIR)$(MANDIR)/man8/gemserv.8
+	install -m 0644 man/gemserv.ini.5 $(DESTDIR)$(MANDIR)/man5/gemserv.ini.5
 	install -m 0644 gemserv.ini $(DESTDIR)$(SHAREDIR)/gemserv.ini.example
-	cp -R capsule $(DESTDIR)$(SHAREDIR)/capsule
+	install -m 0644 contrib/gemserv.ini \
+	    $(DESTDIR)$(SHAREDIR)/gemserv.ini.production
+	rm -rf $(DESTDIR)$(SHAREDIR)/capsule
+	cd capsule && find . -type d -exec sh -c \
+	    'for d; do install -d -m 0755 "$$0/$$d"; done' \
+	    '$(DESTDIR)$(SHAREDIR)/capsule' {} + && \
+	find . -type f -exec sh -c \
+	    'for f; do install -m 0644 "$$f" "$$0/$$f"; done' \
+	    '$(DESTDIR)$(SHAREDIR)/capsule' {} +
+	sed -e 's|@SBINDIR@|$(BINDIR)|g' -e 's|@CONFIG_PATH@|$(CONFIG_PATH)|g' \
+	    contrib/gemserv.service.in >$(DESTDIR)$(UNITDIR)/gemserv.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/gemserv.service
+	install -m 0644 contrib/gemserv.sysusers \
+	    $(DESTDIR)$(SYSUSERSDIR)/gemserv.conf
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/gemserv
+	rm -f $(DESTDIR)$(BINDIR)/gemserv \
+	    $(DESTDIR)$(MANDIR)/man8/gemserv.8 \
+	    $(DESTDIR)$(MANDIR)/man5/gemserv.ini.5 \
+	    $(DESTDIR)$(UNITDIR)/gemserv.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/gemserv.conf
 	rm -rf $(DESTDIR)$(SHAREDIR)
+
+# The manual pages, checked strictly (also part of the integration tests).
+.PHONY: man-lint
+man-lint:
+	mandoc -Tlint -Wwarning man/gemserv.8 man/gemserv.ini.5
 
 clean:
 	rm -rf $(BUILD) gemserv

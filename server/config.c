@@ -107,6 +107,7 @@ static const struct key keys[] = {
 	PATH("gemini", "cert", "certs/cert.pem", 0, NULL, cert),
 	PATH("gemini", "key", "certs/key.pem", 0, NULL, key),
 	STR("gemini", "lang", "en", 0, check_lang, lang),
+	BOOL("gemini", "proxy_protocol", "no", gemini_proxy),
 
 	BOOL("gopher", "enabled", "yes", gopher_enabled),
 	LISTEN("gopher", "listen", "127.0.0.1:7070 [::1]:7070",
@@ -115,6 +116,7 @@ static const struct key keys[] = {
 	INT("gopher", "width", "70", 20, 200, gopher_width),
 	BOOL("gopher", "tls", "no", gopher_tls),
 	ENUM("gopher", "charset", "utf-8", charsets, gopher_ascii),
+	BOOL("gopher", "proxy_protocol", "no", gopher_proxy),
 
 	STR("capsule", "title", "gemserv capsule", 0, check_title, title),
 	STR("capsule", "intro",

@@ -39,6 +39,7 @@ struct config {
 	char		*cert;
 	char		*key;
 	char		*lang;
+	int		 gemini_proxy;	/* PROXY protocol header first */
 
 	/* [gopher] */
 	int		 gopher_enabled;
@@ -48,6 +49,7 @@ struct config {
 	int		 gopher_width;	/* text wrap width in columns */
 	int		 gopher_tls;	/* also accept TLS on the gopher port */
 	int		 gopher_ascii;	/* charset = ascii: transliterate */
+	int		 gopher_proxy;	/* PROXY protocol header first */
 
 	/* [capsule] */
 	char		*title;

@@ -23,10 +23,12 @@
 #include <tls.h>
 
 #include "buf.h"
+#include "config.h"
 #include "conn.h"
 #include "gemini.h"
 #include "gopher.h"
 #include "log.h"
+#include "proxy.h"
 #include "response.h"
 
 #define CHUNK		16384	/* file bytes in memory per connection */
@@ -35,6 +37,7 @@
 #define TLS_RECORD	0x16	/* first byte of a TLS ClientHello */
 
 enum state {
+	ST_PROXY,		/* PROXY protocol header */
 	ST_SNIFF,		/* gopher: TLS or plaintext? */
 	ST_HANDSHAKE,
 	ST_READ,
@@ -74,9 +77,14 @@ struct conn {
 	size_t			 chunklen;
 	unsigned long long	 sent;
 	int			 outq;		/* unsent bytes at last look */
+
+	unsigned char		 pbuf[PROXY_V2_KEEP]; /* PROXY header */
+	size_t			 plen;
+	size_t			 pskip;		/* v2 TLV bytes to drop */
 };
 
 static void	 step(struct conn *);
+static void	 peer_text(struct conn *, const struct sockaddr *, socklen_t);
 
 static void
 now_mono(struct timespec *ts)
@@ -230,6 +238,13 @@ on_timeout(evutil_socket_t fd, short what, void *arg)
 	struct conn	*c = arg;
 
 	switch (c->state) {
+	case ST_PROXY:
+		if (c->plen > 0)
+			log_warn("%s: PROXY header unfinished after %d "
+			    "seconds; closing", c->peer, c->env->read_timeout);
+		else
+			log_debug("%s: no PROXY header; closing", c->peer);
+		break;
 	case ST_READ:
 		/* Never answer an unfinished request (bare LF, silence). */
 		log_debug("%s: read timeout", c->peer);
@@ -492,6 +507,103 @@ do_sniff(struct conn *c)
 	return 1;
 }
 
+/* What the listener does first: TLS, the gopher sniff, or the request. */
+static int
+start_proto(struct conn *c)
+{
+	if (c->proto == PROTO_GEMINI)
+		return c->env->tls == NULL ? -1 : start_tls(c);
+	c->state = c->env->tls != NULL && c->env->gopher_tls ? ST_SNIFF :
+	    ST_READ;
+	arm_timer(c, left_ms(c, c->env->read_timeout));
+	return 1;
+}
+
+static int
+proxy_on(const struct conn *c)
+{
+	const struct config	*cfg = c->env->ctx->cfg;
+
+	return c->proto == PROTO_GEMINI ? cfg->gemini_proxy :
+	    cfg->gopher_proxy;
+}
+
+/*
+ * The PROXY header comes before anything else. Bytes are peeked first and
+ * consumed only as far as the header goes, so what follows it (a TLS
+ * ClientHello, a selector) stays in the socket for the next state. The
+ * real peer is named in every warning: that is who sent the bad header.
+ */
+static int
+do_proxy(struct conn *c)
+{
+	struct proxy_hdr	 h;
+	char			 drop[512];
+	size_t			 want, take;
+	ssize_t			 n, len;
+	const struct sockaddr_in *sin;
+	const struct sockaddr_in6 *sin6;
+
+	if (c->pskip > 0) {
+		want = c->pskip < sizeof(drop) ? c->pskip : sizeof(drop);
+		n = recv(c->fd, drop, want, 0);
+	} else {
+		if ((want = proxy_want(c->pbuf, c->plen)) == 0)
+			goto bad;
+		n = recv(c->fd, c->pbuf + c->plen, want, MSG_PEEK);
+	}
+	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+	    errno == EINTR)) {
+		wait_for(c, EV_READ);
+		return 0;
+	}
+	if (n == -1)
+		return -1;
+	if (n == 0) {
+		if (c->plen > 0)
+			log_warn("%s: connection closed inside the PROXY "
+			    "header", c->peer);
+		return -1;
+	}
+	if (c->pskip > 0) {
+		c->pskip -= (size_t)n;
+		return c->pskip > 0 ? 1 : start_proto(c);
+	}
+	len = proxy_parse(c->pbuf, c->plen + (size_t)n, &h);
+	if (len == PROXY_BAD)
+		goto bad;
+	if (len == PROXY_NEED)
+		take = (size_t)n;	/* all of it is header */
+	else if ((size_t)len < c->plen + (size_t)n)
+		take = (size_t)len - c->plen;
+	else
+		take = (size_t)n;
+	do
+		n = recv(c->fd, c->pbuf + c->plen, take, 0);
+	while (n == -1 && errno == EINTR);
+	if (n <= 0)
+		return -1;
+	c->plen += (size_t)n;
+	if ((size_t)n < take || len == PROXY_NEED)
+		return 1;
+	if (h.known) {
+		peer_text(c, (const struct sockaddr *)&h.src, h.addrlen);
+		/* The port the client connected to: the proxy's. */
+		if (h.dst.ss_family == AF_INET) {
+			sin = (const struct sockaddr_in *)&h.dst;
+			c->local_port = ntohs(sin->sin_port);
+		} else {
+			sin6 = (const struct sockaddr_in6 *)&h.dst;
+			c->local_port = ntohs(sin6->sin6_port);
+		}
+	}
+	c->pskip = (size_t)len - c->plen;
+	return c->pskip > 0 ? 1 : start_proto(c);
+bad:
+	log_warn("%s: missing or malformed PROXY header; closing", c->peer);
+	return -1;
+}
+
 static int
 do_close(struct conn *c)
 {
@@ -539,6 +651,9 @@ step(struct conn *c)
 
 	while (rv == 1) {
 		switch (c->state) {
+		case ST_PROXY:
+			rv = do_proxy(c);
+			break;
 		case ST_SNIFF:
 			rv = do_sniff(c);
 			break;
@@ -605,17 +720,12 @@ conn_new(const struct conn_env *env, int fd, enum proto proto,
 		conn_free(c);
 		return NULL;
 	}
-	if (proto == PROTO_GEMINI) {
-		if (env->tls == NULL || start_tls(c) == -1) {
-			conn_free(c);
-			return NULL;
-		}
-	} else if (env->tls != NULL && env->gopher_tls) {
-		c->state = ST_SNIFF;
+	if (proxy_on(c)) {
+		c->state = ST_PROXY;
 		arm_timer(c, left_ms(c, c->env->read_timeout));
-	} else {
-		c->state = ST_READ;
-		arm_timer(c, left_ms(c, c->env->read_timeout));
+	} else if (start_proto(c) == -1) {
+		conn_free(c);
+		return NULL;
 	}
 	/* Wait for the client's first bytes before doing anything. */
 	wait_for(c, EV_READ);

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "conn.h"
 #include "log.h"
+#include "sandbox.h"
 #include "serve.h"
 #include "tlsconf.h"
 #include "worker.h"
@@ -368,7 +369,8 @@ worker_run(const struct worker_params *p)
 
 	memset(&w, 0, sizeof(w));
 	w.p = p;
-	if (setup(&w) == 0) {
+	/* Confined once set up: nothing it needs later is out of reach. */
+	if (setup(&w) == 0 && sandbox_enter(p->static_fd, p->cfg->log) == 0) {
 		sigemptyset(&none);
 		if (sigprocmask(SIG_SETMASK, &none, NULL) == -1)
 			log_err("sigprocmask: %s", strerror(errno));

@@ -206,6 +206,7 @@ test_defaults(void **state)
 	assert_string_equal(cf->cert, "certs/cert.pem");
 	assert_string_equal(cf->key, "certs/key.pem");
 	assert_string_equal(cf->lang, "en");
+	assert_int_equal(cf->gemini_proxy, 0);
 	assert_int_equal(cf->gopher_enabled, 1);
 	assert_int_equal(cf->gopher_nlisten, 2);
 	assert_v4(&cf->gopher_listen[0], "127.0.0.1", 7070, "127.0.0.1:7070");
@@ -214,6 +215,7 @@ test_defaults(void **state)
 	assert_int_equal(cf->gopher_width, 70);
 	assert_int_equal(cf->gopher_tls, 0);
 	assert_int_equal(cf->gopher_ascii, 0);
+	assert_int_equal(cf->gopher_proxy, 0);
 	assert_string_equal(cf->title, "gemserv capsule");
 	assert_string_equal(cf->intro,
 	    "Articles and resources, served over Gemini and Gopher.");
@@ -250,12 +252,14 @@ test_values_set(void **state)
 	    "[gemini]\n"
 	    "listen = 127.0.0.1:1966\n"
 	    "lang = en,pt-BR\n"
+	    "proxy_protocol = yes\n"
 	    "[gopher]\n"
 	    "enabled = on\n"
 	    "listen = 127.0.0.1:7071\n"
 	    "width = 200\n"
 	    "tls = 1\n"
 	    "charset = ASCII\n"
+	    "proxy_protocol = on\n"
 	    "[capsule]\n"
 	    "title = Title with spaces  \n"
 	    "intro = \"Help; call # now\"\n"
@@ -275,6 +279,8 @@ test_values_set(void **state)
 	assert_int_equal(cf->gopher_width, 200);
 	assert_int_equal(cf->gopher_tls, 1);
 	assert_int_equal(cf->gopher_ascii, 1);
+	assert_int_equal(cf->gemini_proxy, 1);
+	assert_int_equal(cf->gopher_proxy, 1);
 	assert_string_equal(cf->title, "Title with spaces");
 	assert_string_equal(cf->intro, "Help; call # now");
 	assert_int_equal(cf->latest, 100);
@@ -561,6 +567,9 @@ test_bool(void **state)
 	refused("[server]\nallow_root = y\n",
 	    E "gemserv.ini: [server] allow_root: must be yes or no "
 	    "(or true/false, on/off, 1/0) (value \"y\")\n");
+	refused("[gopher]\nproxy_protocol = v2\n",
+	    E "gemserv.ini: [gopher] proxy_protocol: must be yes or no "
+	    "(or true/false, on/off, 1/0) (value \"v2\")\n");
 }
 
 static void
