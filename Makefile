@@ -146,3 +146,23 @@ man-lint:
 
 clean:
 	rm -rf $(BUILD) gemserv
+
+# --- search benchmark (issue: search) ------------------------------------
+
+# make bench-search [N=10000]: indexes N synthetic articles (the capsule
+# tests/gen_capsule.py makes for bench-convert) on one core, then times
+# 2,200 queries, each searched and rendered as its Gemini page.
+BENCH_N	 = $(or $(N),10000)
+
+$(BUILD)/bench_search: tests/bench/bench_search.c $(HDRS) $(LIBOBJS) | $(BUILD)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) \
+	    $(ALL_LDLIBS)
+
+bench-search: deps
+	@$(MAKE) --no-print-directory $(BUILD)/bench_search
+	@d="$${TMPDIR:-/tmp}/gemserv-bench-v2-$(BENCH_N)"; \
+	    [ -d "$$d/articles" ] || \
+	    python3 tests/gen_capsule.py $(BENCH_N) "$$d" || exit 1; \
+	    taskset -c 0 $(BUILD)/bench_search "$$d" 100
+
+.PHONY: bench-search

@@ -9,23 +9,38 @@
 #include "build.h"
 #include "directory.h"
 #include "log.h"
+#include "search.h"
 #include "site.h"
 
-/* Each article's bodies are freed once rendered: see site.h. */
+/*
+ * Each article's bodies are freed once rendered and indexed: see site.h.
+ * Documents enter the index in the site's order, which breaks ties.
+ */
 static int
-render(const struct site *site, struct article *articles, struct capsule *c)
+render(const struct site *site, struct article *articles, struct capsule *c,
+    struct search_index *idx)
 {
-	size_t	 i;
+	const struct entry	*page;
+	size_t			 i;
 
 	for (i = 0; i < site->narticles; i++) {
 		if (site_gemini_article(site, &articles[i], c) == -1 ||
 		    site_gopher_article(site, &articles[i], c) == -1)
 			return -1;
+		/* The article's Gemini page, just added: snippets quote it. */
+		page = capsule_at(c, PROTO_GEMINI,
+		    capsule_count(c, PROTO_GEMINI) - 1);
+		if (search_add_article(idx, &articles[i], page->data,
+		    page->len) == -1)
+			return -1;
 		doc_free_blocks(&articles[i].doc);
 	}
 	if (site_gemini(site, c) == -1 || site_gopher(site, c) == -1)
 		return -1;
-	return 0;
+	for (i = 0; i < site->dir->nresources; i++)
+		if (search_add_resource(idx, &site->dir->resources[i]) == -1)
+			return -1;
+	return search_finish(idx);
 }
 
 struct capsule *
@@ -35,6 +50,7 @@ build_capsule(const struct config *cfg, struct build_stats *st)
 	struct article		*articles = NULL;
 	struct directory	 dir;
 	struct capsule		*c = NULL;
+	struct search_index	*idx = NULL;
 	struct site		 site;
 	size_t			 narticles = 0, i;
 
@@ -50,7 +66,10 @@ build_capsule(const struct config *cfg, struct build_stats *st)
 	site.articles = articles;
 	site.narticles = narticles;
 	site.dir = &dir;
-	if ((c = capsule_new()) == NULL || render(&site, articles, c) == -1) {
+	/* The capsule owns the index from the start, on failure too. */
+	if ((c = capsule_new()) != NULL && (idx = search_new()) != NULL)
+		capsule_set_index(c, idx);
+	if (c == NULL || idx == NULL || render(&site, articles, c, idx) == -1) {
 		log_err("building the capsule: out of memory");
 		capsule_free(c);
 		c = NULL;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "capsule.h"
+#include "search.h"
 
 struct table {
 	struct entry	*v;
@@ -16,6 +17,7 @@ struct table {
 
 struct capsule {
 	struct table	 t[2];		/* indexed by enum proto */
+	struct search_index *index;
 	int		 sealed;
 };
 
@@ -40,6 +42,7 @@ capsule_free(struct capsule *c)
 		}
 		free(c->t[p].v);
 	}
+	search_free(c->index);
 	free(c);
 }
 
@@ -135,4 +138,17 @@ size_t
 capsule_bytes(const struct capsule *c, enum proto proto)
 {
 	return c->t[proto].bytes;
+}
+
+void
+capsule_set_index(struct capsule *c, struct search_index *x)
+{
+	search_free(c->index);
+	c->index = x;
+}
+
+const struct search_index *
+capsule_index(const struct capsule *c)
+{
+	return c->index;
 }

@@ -11,6 +11,8 @@
 
 enum proto { PROTO_GEMINI, PROTO_GOPHER };
 
+struct search_index;
+
 struct entry {
 	char	*path;		/* "/", "/articles/", "/articles/x.gmi" */
 	char	*mime;		/* Gemini: MIME type; gopher: NULL */
@@ -37,7 +39,14 @@ int		 capsule_seal(struct capsule *);
 const struct entry *capsule_find(const struct capsule *, enum proto,
 		    const char *path);
 size_t		 capsule_count(const struct capsule *, enum proto);
+/* Before capsule_seal, entries are in the order they were added. */
 const struct entry *capsule_at(const struct capsule *, enum proto, size_t);
 size_t		 capsule_bytes(const struct capsule *, enum proto);
+/*
+ * The search index built with the pages; the capsule owns it from here
+ * on (capsule_free frees it). NULL when none was set.
+ */
+void		 capsule_set_index(struct capsule *, struct search_index *);
+const struct search_index *capsule_index(const struct capsule *);
 
 #endif

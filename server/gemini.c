@@ -11,8 +11,10 @@
  * names (localhost, 127.0.0.1, ::1) are always ours: only a client on this
  * machine can reach them, and the generated certificate names them.
  * A URL without a port means 1965, so it is ours only on port 1965.
- * The TLS server name is not consulted: the URL decides. The query is
- * ignored for now (no page takes input yet).
+ * The TLS server name is not consulted: the URL decides. Only /search
+ * reads the query: without one it answers 10; with one, the words are
+ * percent-decoded ("%20" is a space, "+" stays a plus), at most
+ * SEARCH_QUERY_MAX bytes once decoded and UTF-8, or 59.
  *
  * out must come fresh from response_init(); if the header cannot be
  * allocated, out->close_silently is set instead.
@@ -35,7 +37,9 @@
 #include "config.h"
 #include "gemini.h"
 #include "response.h"
+#include "search.h"
 #include "serve.h"
+#include "site.h"
 #include "static.h"
 #include "url.h"
 #include "utf8.h"
@@ -49,6 +53,9 @@
 #define META_PROXY	"Proxy request refused"
 #define META_NOTFOUND	"Not found"
 #define META_TEMP	"Temporary failure"
+#define META_SEARCH	"Search articles and resources"
+#define META_SEARCH_LONG "Search words too long (at most 256 bytes)"
+#define META_SEARCH_UTF8 "Search words must be UTF-8"
 
 ssize_t
 gemini_frame(const char *buf, size_t len)
@@ -247,6 +254,60 @@ fail:
 		answer(out, 40, META_TEMP);
 }
 
+/* "/search": a prompt without a query, a page of results with one. */
+static void
+answer_search(const struct serve_ctx *ctx, const struct url *u,
+    struct response *out)
+{
+	const struct search_index	*x = capsule_index(ctx->capsule);
+	struct search_result		 res;
+	struct entry			 e;
+	enum search_status		 st;
+	char				 w[GEMINI_URI_MAX];
+	size_t				 n;
+
+	if (x == NULL) {
+		answer(out, 51, META_NOTFOUND);
+		return;
+	}
+	if (!u->has_query || u->query_len == 0) {
+		answer(out, 10, META_SEARCH);
+		return;
+	}
+	if (u->query_len > sizeof(w)) {	/* the URI limit keeps it shorter */
+		answer(out, 59, META_SEARCH_LONG);
+		return;
+	}
+	n = url_decode_query(u->query, u->query_len, w);
+	switch ((st = search_run(x, w, n, &res))) {
+	case SEARCH_BLANK:
+		answer(out, 10, META_SEARCH);
+		return;
+	case SEARCH_TOO_LONG:
+		answer(out, 59, META_SEARCH_LONG);
+		return;
+	case SEARCH_BAD_UTF8:
+		answer(out, 59, META_SEARCH_UTF8);
+		return;
+	case SEARCH_NOMEM:
+		answer(out, 40, META_TEMP);
+		return;
+	case SEARCH_OK:
+	case SEARCH_COMMON:
+		break;
+	}
+	buf_reset(&out->owned);
+	site_search_gemini(&out->owned, x, w, n, st, &res);
+	if (out->owned.err) {
+		answer(out, 40, META_TEMP);
+		return;
+	}
+	memset(&e, 0, sizeof(e));
+	answer_page(ctx, &e, out);
+	if (out->status == 20 && !out->close_silently)
+		response_use_owned(out);
+}
+
 void
 gemini_respond(const struct serve_ctx *ctx, const char *req, size_t len,
     int local_port, const char *sni, struct response *out)
@@ -305,6 +366,10 @@ gemini_respond(const struct serve_ctx *ctx, const char *req, size_t len,
 		pathlen = 1;
 	}
 
+	if (strcmp(path, "/search") == 0) {
+		answer_search(ctx, &u, out);
+		return;
+	}
 	if ((e = capsule_find(ctx->capsule, PROTO_GEMINI, path)) != NULL) {
 		answer_page(ctx, e, out);
 		return;

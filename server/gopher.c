@@ -21,6 +21,8 @@
 #include "directory.h"
 #include "gopher.h"
 #include "gophermap.h"
+#include "search.h"
+#include "site.h"
 #include "static.h"
 #include "translit.h"
 
@@ -276,14 +278,63 @@ plus_root(const struct serve_ctx *ctx, struct response *out)
 }
 
 /*
- * Type-7 (search) items: the hook for the search string. Nothing in the
- * capsule is a search item yet, so it answers that search is unavailable.
+ * Type-7 (search) items: "/search" (e is NULL) and any capsule entry of
+ * type '7' search the capsule's index; a capsule without one (built by
+ * hand) cannot search. Blank words get a menu explaining how to search.
  */
 static void
 search(const struct serve_ctx *ctx, const struct entry *e, const char *query,
     size_t qlen, struct response *out)
 {
-	error_menu(ctx, out, "Search is not available");
+	const struct search_index	*x = capsule_index(ctx->capsule);
+	struct search_result		 res;
+	struct gophermap		 gm;
+	enum search_status		 st;
+	char				*a;
+	size_t				 alen;
+
+	if (x == NULL) {
+		error_menu(ctx, out, "Search is not available");
+		return;
+	}
+	switch ((st = search_run(x, query, qlen, &res))) {
+	case SEARCH_TOO_LONG:
+		error_menu(ctx, out,
+		    "Search words too long (at most 256 bytes)");
+		return;
+	case SEARCH_BAD_UTF8:
+		error_menu(ctx, out, "Search words must be UTF-8");
+		return;
+	case SEARCH_NOMEM:
+		error_menu(ctx, out, "Out of memory");
+		return;
+	case SEARCH_OK:
+	case SEARCH_BLANK:
+	case SEARCH_COMMON:
+		break;
+	}
+	buf_reset(&out->owned);
+	map_init(&gm, ctx, &out->owned);
+	if (st == SEARCH_BLANK)
+		site_search_gopher_help(&gm);
+	else
+		site_search_gopher(&gm, x, query, qlen, st, &res);
+	if (!out->owned.err && ctx->cfg->gopher_ascii) {
+		if ((a = translit_ascii(out->owned.data, out->owned.len,
+		    &alen)) == NULL) {
+			error_menu(ctx, out, "Out of memory");
+			return;
+		}
+		buf_reset(&out->owned);
+		buf_append(&out->owned, a, alen);
+		free(a);
+	}
+	if (out->owned.err) {
+		error_menu(ctx, out, "Out of memory");
+		return;
+	}
+	out->status = 0;
+	response_use_owned(out);
 }
 
 /*
@@ -603,8 +654,9 @@ gopher_respond(const struct serve_ctx *ctx, const char *line, size_t len,
 		return;
 	}
 
-	if ((e = find_entry(ctx, path, plen)) != NULL) {
-		if (e->type == '7') {
+	e = find_entry(ctx, path, plen);
+	if (e != NULL || strcmp(path, "/search") == 0) {
+		if (e == NULL || e->type == '7') {
 			/* "selector TAB words [TAB Gopher+ data]". */
 			q = rest != NULL ? rest : "";
 			qlen = rest != NULL ? restlen : 0;

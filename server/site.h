@@ -13,6 +13,8 @@
 #include "capsule.h"
 #include "config.h"
 #include "directory.h"
+#include "gophermap.h"
+#include "search.h"
 
 struct site {
 	const struct config	*cfg;
@@ -40,5 +42,20 @@ int	 site_gopher(const struct site *, struct capsule *c);
 void	 site_base_url(struct buf *, const struct config *);
 /* The Atom feed for the Gemini article index. */
 char	*site_atom(const struct site *, size_t *lenp);
+/* The navigation footer every Gemini page ends with. */
+void	 site_gemini_footer(struct buf *);
+/*
+ * A search result page (site_search.c), built per request: words[0..len)
+ * as the reader gave them, st and res from search_run(). st is SEARCH_OK
+ * or SEARCH_COMMON (the friendly page for stop words and punctuation).
+ */
+void	 site_search_gemini(struct buf *, const struct search_index *,
+	    const char *words, size_t len, enum search_status st,
+	    const struct search_result *res);
+void	 site_search_gopher(struct gophermap *, const struct search_index *,
+	    const char *words, size_t len, enum search_status st,
+	    const struct search_result *res);
+/* The gopher menu for an empty search: how to search. */
+void	 site_search_gopher_help(struct gophermap *);
 
 #endif

@@ -37,6 +37,12 @@ footer(struct buf *b)
 	    "=> /search Search articles and resources\n");
 }
 
+void
+site_gemini_footer(struct buf *b)
+{
+	footer(b);
+}
+
 /* Hands a finished page to the capsule; -1 when out of memory. */
 static int
 add_page(struct capsule *c, const char *path, const char *mime, struct buf *b)

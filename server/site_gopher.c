@@ -89,6 +89,7 @@ root(const struct site *s, struct capsule *c)
 	buf_printf(&tmp, "Helplines, peer support and treatment locators (%zu)",
 	    s->dir->nresources);
 	gophermap_item(&m, '1', buf_str(&tmp), "/resources/");
+	gophermap_item(&m, '7', "Search articles and resources", "/search");
 	gophermap_info(&m, "");
 	gophermap_info(&m, "Other ways to read");
 	site_base_url(&url, cfg);

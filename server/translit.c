@@ -178,6 +178,22 @@ replacement(uint32_t cp)
 	return "?";
 }
 
+const char *
+translit_latin(uint32_t cp)
+{
+	const char	*r;
+
+	if (cp >= 0xc0 && cp <= 0x24f && cp != 0xd7 && cp != 0xf7)
+		r = latin[cp - 0xa0];
+	else if (cp >= 0x1e00 && cp <= 0x1eff)
+		r = latin_add[cp - 0x1e00];
+	else
+		return NULL;
+	/* "?" (no spelling known) and "'n" are not letters. */
+	return (r[0] >= 'A' && r[0] <= 'Z') || (r[0] >= 'a' && r[0] <= 'z') ?
+	    r : NULL;
+}
+
 char *
 translit_ascii(const char *s, size_t len, size_t *outlen)
 {

@@ -244,6 +244,24 @@ url_decode_path(const char *in, size_t len, char *out, size_t outsize,
 	return 0;
 }
 
+size_t
+url_decode_query(const char *q, size_t len, char *out)
+{
+	size_t	 i, n = 0;
+	int	 hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (q[i] == '%' && len - i >= 3 &&
+		    (hi = hexval((unsigned char)q[i + 1])) >= 0 &&
+		    (lo = hexval((unsigned char)q[i + 2])) >= 0) {
+			out[n++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			out[n++] = q[i];
+	}
+	return n;
+}
+
 /* 1 when p[0..len) starts with the segment seg followed by '/' or the end. */
 static int
 is_seg(const char *p, size_t len, const char *seg)

@@ -53,6 +53,13 @@ int	 url_decode_path(const char *in, size_t len, char *out, size_t outsize,
 	    size_t *outlen);
 
 /*
+ * Percent-decodes a query into out (at least len bytes) and returns the
+ * length. Every byte may result (a search may hold "%0A"); "+" stays a
+ * plus, since a Gemini URL is no HTML form. url_parse() has checked the
+ * escapes; a malformed one would be copied as it is.
+ */
+size_t	 url_decode_query(const char *q, size_t len, char *out);
+/*
  * Removes "." and ".." segments in place (RFC 3986 5.2.4) from the
  * NUL-terminated path p of *len bytes, updating *len. Returns -1 when a
  * ".." would climb above the root ("/../x", "/a/../../x"), which the RFC

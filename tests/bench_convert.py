@@ -18,7 +18,7 @@ def main():
     n = int(sys.argv[1])
     gemserv = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else
                               os.path.join(HERE, "..", "gemserv"))
-    root = os.path.join(tempfile.gettempdir(), "gemserv-bench-%d" % n)
+    root = os.path.join(tempfile.gettempdir(), "gemserv-bench-v2-%d" % n)
     if not os.path.isdir(os.path.join(root, "articles")):
         subprocess.run([sys.executable, os.path.join(HERE, "gen_capsule.py"),
                         str(n), root], check=True)

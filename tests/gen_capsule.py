@@ -3,10 +3,17 @@
 around the seed article's (headings, paragraphs, lists, quotes, links,
 some non-ASCII) plus a resource directory. Deterministic for a given N.
 
+Words follow Zipf's law over the seed article's own vocabulary plus a
+few topic words, as real text does: a handful of words are everywhere,
+most are rare. (Drawing uniformly from a few dozen words would put every
+word in every article dozens of times, which no real capsule does and
+which makes every phrase query a worst case.)
+
 usage: gen_capsule.py N DIR
 """
 import os
 import random
+import re
 import sys
 
 WORDS = ("recovery support community peer group meeting helpline treatment "
@@ -16,8 +23,36 @@ WORDS = ("recovery support community peer group meeting helpline treatment "
          "café naïve résumé coöperate").split()
 
 
+SEED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                    "capsule", "articles", "belonging-heals.txt")
+
+
+def vocabulary():
+    """The seed's words by falling frequency, then the topic words, with
+    cumulative Zipf weights (rank r drawn with weight 1/r)."""
+    with open(SEED, encoding="utf-8") as f:
+        text = f.read().lower()
+    counts = {}
+    for w in re.findall(r"[a-z][a-z'-]*[a-z]|[a-z]", text):
+        counts[w] = counts.get(w, 0) + 1
+    vocab = sorted(counts, key=lambda w: (-counts[w], w))
+    vocab += [w for w in WORDS if w not in counts]
+    cum, total = [], 0.0
+    for rank in range(1, len(vocab) + 1):
+        total += 1.0 / rank
+        cum.append(total)
+    return vocab, cum
+
+
+VOCAB, CUM = vocabulary()
+
+
+def pick(rng, n):
+    return rng.choices(VOCAB, cum_weights=CUM, k=n)
+
+
 def sentence(rng, n):
-    w = [rng.choice(WORDS) for _ in range(n)]
+    w = pick(rng, n)
     w[0] = w[0].capitalize()
     return " ".join(w) + rng.choice(".!?.")
 
@@ -40,7 +75,7 @@ def paragraph(rng):
 
 
 def article(rng, i):
-    title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 7)))
+    title = " ".join(pick(rng, rng.randint(3, 7)))
     title = title.title()
     parts = ["Title: %s" % title,
              "Date: 20%02d-%02d-%02d" % (rng.randint(10, 25),
@@ -52,8 +87,7 @@ def article(rng, i):
     while body < size:
         r = rng.random()
         if r < 0.12:
-            block = " ".join(rng.choice(WORDS)
-                             for _ in range(rng.randint(3, 8))).title()
+            block = " ".join(pick(rng, rng.randint(3, 8))).title()
         elif r < 0.2:
             block = "\n".join("- " + sentence(rng, rng.randint(4, 10))
                               for _ in range(rng.randint(2, 5)))

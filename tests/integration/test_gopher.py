@@ -55,6 +55,7 @@ i\t\terror.host\t1
 iRecovery resources\t\terror.host\t1
 1Helplines, peer support and treatment locators (31)\t/resources/\t\
 localhost\t{gp}
+7Search articles and resources\t/search\tlocalhost\t{gp}
 i\t\terror.host\t1
 iOther ways to read\t\terror.host\t1
 hThe same capsule over Gemini\tURL:gemini://localhost:{mp}/\tlocalhost\t{gp}

@@ -332,6 +332,34 @@ test_dot_table(void **state)
 	}
 }
 
+static void
+test_decode_query(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;
+		size_t		 outlen;
+	} cases[] = {
+		{ "recovery", "recovery", 8 },
+		{ "peer%20support", "peer support", 12 },
+		{ "a+b", "a+b", 3 },			/* no form encoding */
+		{ "%22harm%20reduction%22", "\"harm reduction\"", 16 },
+		{ "caf%C3%A9", "caf\xc3\xa9", 5 },
+		{ "line%0Abreak", "line\nbreak", 10 },
+		{ "%2f%2F", "//", 2 },
+		{ "", "", 0 },
+	};
+	char	 out[64];
+	size_t	 i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = url_decode_query(cases[i].in, strlen(cases[i].in), out);
+		assert_int_equal(n, cases[i].outlen);
+		assert_memory_equal(out, cases[i].out, n);
+	}
+}
+
 int
 main(void)
 {
@@ -341,6 +369,7 @@ main(void)
 		cmocka_unit_test(test_decode_table),
 		cmocka_unit_test(test_decode_bounds),
 		cmocka_unit_test(test_dot_table),
+		cmocka_unit_test(test_decode_query),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
