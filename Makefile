@@ -147,7 +147,7 @@ man-lint:
 clean:
 	rm -rf $(BUILD) gemserv
 
-# --- search benchmark (issue: search) ------------------------------------
+# --- search benchmark --------------------------------------------------
 
 # make bench-search [N=10000]: indexes N synthetic articles (the capsule
 # tests/gen_capsule.py makes for bench-convert) on one core, then times
@@ -166,3 +166,22 @@ bench-search: deps
 	    taskset -c 0 $(BUILD)/bench_search "$$d" 100
 
 .PHONY: bench-search
+
+# --- benchmarks against peer servers ------------------------------------
+
+# make bench: gemserv against molly-brown (Gemini), gophernicus and
+# pygopherd (Gopher) on loopback; installs the peers as root (otherwise
+# prints the apt-get line). About 12 minutes; BENCH_ARGS=--quick for a
+# one-minute smoke run. Needs root for the private network namespace.
+LOADGEN	 = $(BUILD)/loadgen
+
+.PHONY: bench
+
+$(LOADGEN): tests/bench/loadgen.c | $(BUILD)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ tests/bench/loadgen.c \
+	    -lssl -lcrypto
+
+bench: deps
+	@sh tests/deps.sh libssl-dev
+	@$(MAKE) --no-print-directory gemserv $(LOADGEN)
+	@python3 tests/bench/bench.py $(BENCH_ARGS) ./gemserv $(LOADGEN)
