@@ -949,9 +949,11 @@ phrase_in(const struct search_index *x, const struct member *m, size_t nm,
 	uint32_t	 q, off;
 
 	words = (size_t)x->docs[d].npos / 64 + 1;
-	if (words > e->cbm) {
+	if (words > e->cbm || e->bm == NULL) {
 		free(e->bm);
 		free(e->bm2);
+		/* Both NULL first: eval_free() must not see a freed bm2. */
+		e->bm = e->bm2 = NULL;
 		e->cbm = 0;
 		if ((e->bm = reallocarray(NULL, words, sizeof(*e->bm))) ==
 		    NULL || (e->bm2 = reallocarray(NULL, words,

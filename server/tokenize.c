@@ -284,7 +284,6 @@ token_next(const char *s, size_t len, size_t *pos, struct token *t)
 			break;
 		}
 		i += (size_t)k;
-		end = i;
 	}
 done:
 	if (!padded)
