@@ -130,7 +130,8 @@ parse_authority(const char *s, size_t len, struct url *u)
 			return -1;
 		memcpy(tmp, s + 1, hlen);
 		tmp[hlen] = '\0';
-		if (inet_pton(AF_INET6, tmp, &a6) != 1)
+		/* inet_pton() would stop at a NUL and accept "[::\0junk]". */
+		if (strlen(tmp) != hlen || inet_pton(AF_INET6, tmp, &a6) != 1)
 			return -1;
 		u->host = s + 1;
 		u->host_len = hlen;

@@ -189,6 +189,9 @@ test_parse_embedded_nul(void **state)
 
 	assert_int_equal(url_parse("gemini://h/a\0b", 14, &u), -1);
 	assert_int_equal(url_parse("gemini://h\0/", 12, &u), -1);
+	/* Found by fuzz_url: inet_pton() stopped at the NUL. */
+	assert_int_equal(url_parse("gemini://[::\0\0001]/",
+	    sizeof("gemini://[::\0\0001]/") - 1, &u), -1);
 	assert_int_equal(url_parse("gemini://h/ab", 12, &u), 0);
 	assert_int_equal(u.path_len, 2);
 }
