@@ -1567,7 +1567,8 @@ articles_load(const char *dir, const struct article_opts *opts,
 			na++;
 	if (dedupe(v, &na) == -1)
 		goto oom;
-	if (na > 0)
+	/* na <= n, and v was allocated when n > 0: the analyzer loses that. */
+	if (na > 0)	/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
 		qsort(v, na, sizeof(*v), cmp_newest);
 	*out = v;
 	*nout = na;

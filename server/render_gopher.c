@@ -264,6 +264,9 @@ wrap_text(struct buf *out, const char *text, size_t width, const char *first,
 		    (url = find_link(b, text, len)) != NULL) {
 			if ((num = notes_find(nt, url)) == 0)
 				num = notes_add(nt, url);
+			/*
+			 * num > 0 only once nt->v holds that note.
+			 * NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 			if (num == 0 || nt->v[num - 1].marked)
 				url = NULL;
 			else

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <netinet/in.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <magic.h>
@@ -28,6 +29,7 @@
 #include <event2/event.h>
 #include <tls.h>
 
+#include "article.h"
 #include "build.h"
 #include "capsule.h"
 #include "certgen.h"
@@ -465,6 +467,71 @@ shut_down(struct server *s)
 		log_err("evtimer_add");
 }
 
+/*
+ * The name of a *.txt in dir whose slug is slug[0..len), or NULL: the
+ * source of an article page. Free the result.
+ */
+static char *
+article_source(const char *dir, const char *slug, size_t len)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		*sl, *name = NULL;
+	size_t		 n;
+
+	if ((d = opendir(dir)) == NULL)
+		return NULL;
+	while (name == NULL && (de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (n < 4 || strcmp(de->d_name + n - 4, ".txt") != 0 ||
+		    (sl = article_slug(de->d_name)) == NULL)
+			continue;
+		if (strlen(sl) == len && memcmp(sl, slug, len) == 0)
+			name = strdup(de->d_name);
+		free(sl);
+	}
+	(void)closedir(d);
+	return name;
+}
+
+/*
+ * 1 when an article the running capsule serves is missing from the new
+ * one although its file is still there: it could not be converted any
+ * more (binary, empty, unreadable), and a reload should not silently drop
+ * a page that works. A deleted file is a change, not damage: 0.
+ */
+static int
+article_broken(const struct capsule *old, const struct capsule *c,
+    const struct config *cfg)
+{
+	const struct entry	*e;
+	const char		*slug;
+	char			*name;
+	size_t			 i, n, len;
+
+	n = capsule_count(old, PROTO_GEMINI);
+	for (i = 0; i < n; i++) {
+		e = capsule_at(old, PROTO_GEMINI, i);
+		if (strncmp(e->path, "/articles/", 10) != 0)
+			continue;
+		slug = e->path + 10;
+		len = strlen(slug);
+		if (len <= 4 || strcmp(slug + len - 4, ".gmi") != 0 ||
+		    memchr(slug, '/', len) != NULL ||
+		    capsule_find(c, PROTO_GEMINI, e->path) != NULL)
+			continue;
+		if ((name = article_source(cfg->articles, slug,
+		    len - 4)) != NULL) {
+			log_err("reload failed: %s/%s could not be converted "
+			    "(see above); still serving the previous capsule",
+			    cfg->articles, name);
+			free(name);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void
 reload(struct server *s)
 {
@@ -486,6 +553,11 @@ reload(struct server *s)
 	if ((capsule = build_capsule(cfg, &st)) == NULL) {
 		log_err("reload failed: the capsule could not be built; "
 		    "still serving the previous one");
+		config_free(cfg);
+		return;
+	}
+	if (article_broken(s->cur->capsule, capsule, cfg)) {
+		capsule_free(capsule);
 		config_free(cfg);
 		return;
 	}
@@ -680,13 +752,26 @@ server_run(const char *config_path, struct config *cfg,
     struct capsule *capsule)
 {
 	struct server	 s;
+	sigset_t	 hold, old;
 	size_t		 i;
 	int		 rv = 1;
 
 	memset(&s, 0, sizeof(s));
 	s.config_path = config_path;
 	s.wp.ctlfd = -1;
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+	/*
+	 * The listeners accept before the signal events exist; meanwhile
+	 * SIGHUP or SIGUSR1 would kill the supervisor (their default
+	 * action), and SIGTERM or SIGINT would stop it without a clean
+	 * exit. Hold them until the events are set up, then they act.
+	 */
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGHUP);
+	sigaddset(&hold, SIGUSR1);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &hold, &old) == -1 ||
+	    signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
 		log_err("signal: %s", strerror(errno));
 		config_free(cfg);
 		capsule_free(capsule);
@@ -702,6 +787,10 @@ server_run(const char *config_path, struct config *cfg,
 		goto out;
 	if (setup_events(&s) == -1) {
 		log_err("cannot set up supervisor events");
+		goto out;
+	}
+	if (sigprocmask(SIG_SETMASK, &old, NULL) == -1) {
+		log_err("sigprocmask: %s", strerror(errno));
 		goto out;
 	}
 	log_listening(&s);

@@ -130,7 +130,6 @@ static_open(const struct serve_ctx *ctx, const char *path,
 		return fail(ENOENT);
 
 	dir = ctx->static_fd;
-	fd = -1;
 	memset(&st, 0, sizeof(st));
 	st.st_mode = S_IFDIR;	/* "/" is the root itself */
 	name[0] = '\0';
@@ -159,7 +158,6 @@ static_open(const struct serve_ctx *ctx, const char *path,
 		if (dir != ctx->static_fd)
 			(void)close(dir);
 		dir = fd;
-		fd = -1;
 	}
 
 	if (S_ISDIR(st.st_mode)) {

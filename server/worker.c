@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 
 #define ACCEPT_BATCH	32	/* per wakeup, so workers share the load */
 #define EMFILE_PAUSE	1	/* seconds without accepting when out of fds */
+#define TRIM_PEAK	64	/* connections at once that earn a malloc_trim */
 
 struct worker {
 	const struct worker_params *p;
@@ -42,6 +44,7 @@ struct worker {
 	size_t			 nfree;
 	size_t			 max;
 	size_t			 nconns;
+	size_t			 peak;		/* most at once since the last trim */
 	struct event		*sig[4];
 	struct event		*ctl;
 	struct event		*resume;	/* after EMFILE */
@@ -85,6 +88,15 @@ conn_done(struct conn *c, void *arg)
 	w->freeslots[w->nfree++] = slot;
 	w->nconns--;
 	conn_free(c);
+	/*
+	 * Idle after a burst: hand the freed pages back to the system, which
+	 * glibc would otherwise keep, so a flood does not leave the worker
+	 * large for good.
+	 */
+	if (w->nconns == 0 && w->peak >= TRIM_PEAK) {
+		(void)malloc_trim(0);
+		w->peak = 0;
+	}
 	if (w->stopping && w->nconns == 0)
 		event_base_loopbreak(w->base);
 	else
@@ -137,6 +149,8 @@ on_accept(evutil_socket_t fd, short what, void *arg)
 		conn_set_slot(c, w->freeslots[--w->nfree]);
 		w->slots[conn_slot(c)] = c;
 		w->nconns++;
+		if (w->nconns > w->peak)
+			w->peak = w->nconns;
 	}
 }
 

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs the unit tests (cmocka, under ASan and UBSan) and the integration
-# tests (Python, against the sanitizer build of the real server), then
+# Runs the unit tests (cmocka, under ASan and UBSan), a short run of each
+# libFuzzer target and the integration tests (Python, against the
+# sanitizer build of the real server), then
 # prints one closing line: "N passed, M failed". Exit status 1 on failure.
 san=$1; shift
 passed=0 failed=0
@@ -19,6 +20,19 @@ for t in "$@"; do
 	if [ "$f" -ne 0 ]; then cat "$log"; fi
 	echo "unit $(basename "$t"): $p passed, $f failed"
 	passed=$((passed + p)) failed=$((failed + f))
+done
+
+# libFuzzer smoke runs, about 10 s each (make fuzz-build made them beside
+# the sanitizer build); each target counts as one test.
+top=$(dirname "$san")
+for t in "$top"/fuzz/fuzz_*; do
+	[ -x "$t" ] || continue
+	if sh tests/fuzz/run.sh "${FUZZ_SMOKE_SECONDS:-10}" "$top/fuzz-corpus" \
+	    "$t"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
 done
 
 GEMSERV="$san/gemserv" python3 tests/integration/run.py >"$log" 2>&1

@@ -15,8 +15,10 @@ import unittest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 GEMSERV = os.environ.get("GEMSERV", os.path.join(ROOT, "gemserv"))
+WRAPPER = os.environ.get("GEMSERV_WRAPPER", "").split()
 SANITIZER_MARKS = (b"AddressSanitizer", b"LeakSanitizer", b"runtime error:",
-                   b"UndefinedBehaviorSanitizer")
+                   b"UndefinedBehaviorSanitizer",
+                   b"VALGRIND-ERROR")     # make valgrind's --error-markers
 
 
 def free_port():
@@ -32,6 +34,37 @@ def free_port():
                 continue
             return port
     raise RuntimeError("no free loopback port")
+
+
+def wait_for(cond, timeout=15, step=0.05):
+    """cond()'s first true value within timeout seconds, else its last."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = cond()
+        if v:
+            return v
+        time.sleep(step)
+    return cond()
+
+
+def workers(pid):
+    """The server's worker PIDs (the supervisor's children), sorted."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return sorted(int(c) for c in f.read().split())
+    except OSError:
+        return []
+
+
+def worker_rss_kb(pid):
+    """Resident memory of the server's worker processes, in KiB."""
+    total = 0
+    for child in workers(pid):
+        with open("/proc/%d/status" % child) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+    return total
 
 
 class Capsule:
@@ -117,14 +150,16 @@ def run_gemserv(*args, timeout=60):
 class Server:
     """The real server on a Capsule's ports; stop() asserts a clean exit."""
 
-    def __init__(self, capsule, args=(), env=None):
+    def __init__(self, capsule, args=(), env=None, preexec_fn=None):
         self.capsule = capsule
         self.stderr_path = os.path.join(capsule.dir, "stderr.log")
         self.stderr = open(self.stderr_path, "wb")
+        # GEMSERV_WRAPPER (e.g. "valgrind -q ...") runs the server under a
+        # tool; valgrind keeps the PID, so stopping by PID still works.
         self.proc = subprocess.Popen(
-            [GEMSERV, "-c", capsule.ini_path] + list(args),
+            WRAPPER + [GEMSERV, "-c", capsule.ini_path] + list(args),
             stdin=subprocess.DEVNULL, stdout=self.stderr, stderr=self.stderr,
-            env=dict(os.environ, **(env or {})))
+            env=dict(os.environ, **(env or {})), preexec_fn=preexec_fn)
         self.wait_ready()
 
     def wait_ready(self, timeout=20):

@@ -6,7 +6,8 @@ import socket
 import time
 import unittest
 
-from harness import SharedServerTest, gemini, gemini_raw, tls_context
+from harness import (SharedServerTest, WRAPPER, gemini, gemini_raw,
+                     tls_context, worker_rss_kb)
 
 HEAD_GMI = b"20 text/gemini; charset=utf-8; lang=en\r\n"
 # 1 MiB of bytes that are not text, to stream from the static directory.
@@ -129,19 +130,7 @@ if __name__ == "__main__":
     unittest.main()
 
 
-def worker_rss_kb(pid):
-    """Resident memory of the server's worker processes, in KiB."""
-    total = 0
-    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-        children = [int(c) for c in f.read().split()]
-    for child in children:
-        with open("/proc/%d/status" % child) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-    return total
-
-
+@unittest.skipIf(WRAPPER, "measures the server's memory: not under a wrapper")
 class StreamingMemoryTest(SharedServerTest):
     """A 1 GB static file to a reader that stalls: the worker must stream
     it through a few buffers, never load it."""

@@ -7,14 +7,9 @@ import signal
 import time
 import unittest
 
-from harness import Capsule, Server, gemini, gopher
+from harness import Capsule, Server, gemini, gopher, wait_for, workers
 
 HEAD_GMI = b"20 text/gemini; charset=utf-8; lang=en\r\n"
-
-
-def children(pid):
-    with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-        return sorted(int(c) for c in f.read().split())
 
 
 def status(pid):
@@ -24,16 +19,6 @@ def status(pid):
             key, _, value = line.partition(":")
             out[key] = value.strip()
     return out
-
-
-def wait_for(cond, timeout=15, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(step)
-    return cond()
 
 
 class SandboxTest(unittest.TestCase):
@@ -48,8 +33,8 @@ class SandboxTest(unittest.TestCase):
         self.server = Server(self.capsule)
         self.addCleanup(self.server.kill)
         self.pid = self.server.proc.pid
-        self.workers = wait_for(lambda: len(children(self.pid)) == 2 and
-                                children(self.pid))
+        self.workers = wait_for(lambda: len(workers(self.pid)) == 2 and
+                                workers(self.pid))
         self.assertTrue(self.workers)
 
     def read_log(self, path=None):
@@ -84,7 +69,7 @@ class SandboxTest(unittest.TestCase):
         self.assertEqual(status(self.pid)["Seccomp"], "0")
         self.assert_serves()
         # Nobody died: the same workers are still there.
-        self.assertEqual(children(self.pid), self.workers)
+        self.assertEqual(workers(self.pid), self.workers)
         log = self.server.stop()
         self.assertNotIn("killed by signal", self.read_log())
         self.assertNotIn("Landlock not available", self.read_log() + log)
@@ -103,7 +88,7 @@ class SandboxTest(unittest.TestCase):
         log = self.read_log()
         self.assertGreaterEqual(log.count(" gemini \"gemini://"), 6, log)
         self.assertGreaterEqual(log.count(" gopher \"/docs/"), 6, log)
-        self.assertEqual(children(self.pid), self.workers)
+        self.assertEqual(workers(self.pid), self.workers)
         self.server.stop()
         self.assertNotIn("killed by signal", self.read_log())
         self.assertNotIn("reopening log file", self.read_log())
@@ -112,7 +97,7 @@ class SandboxTest(unittest.TestCase):
         self.server.signal(signal.SIGHUP)
         fresh = wait_for(lambda: (lambda c: len(c) == 2 and
                                   not set(c) & set(self.workers) and c)(
-                                      children(self.pid)))
+                                      workers(self.pid)))
         self.assertTrue(fresh, "no new generation of workers")
         self.assert_confined(fresh)
         self.assert_serves()

@@ -14,28 +14,11 @@ import threading
 import time
 import unittest
 
-from harness import (Capsule, Server, gemini, gopher, run_gemserv,
-                     tls_context)
+from harness import (Capsule, Server, gemini, gopher, run_gemserv, tls_context,
+                     wait_for, workers)
 
 HEAD_GMI = b"20 text/gemini; charset=utf-8; lang=en\r\n"
 ARTICLE = "articles/belonging-heals.txt"
-
-
-def children(pid):
-    """PIDs whose parent is pid."""
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # Field 4, after the parenthesised command name.
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            out.append(int(d))
-    return out
 
 
 def uids(pid):
@@ -44,16 +27,6 @@ def uids(pid):
             if line.startswith("Uid:"):
                 return [int(x) for x in line.split()[1:]]
     return []
-
-
-def wait_for(cond, timeout=15, step=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(step)
-    return cond()
 
 
 class ServerTest(unittest.TestCase):
@@ -114,17 +87,17 @@ class ServerTest(unittest.TestCase):
     def test_worker_restarted(self):
         self.start({"server": {"workers": "2"}})
         pid = self.server.proc.pid
-        workers = wait_for(lambda: len(children(pid)) == 2 and children(pid))
-        self.assertEqual(len(workers), 2)
-        os.kill(workers[0], signal.SIGKILL)
+        pids = wait_for(lambda: len(workers(pid)) == 2 and workers(pid))
+        self.assertEqual(len(pids), 2)
+        os.kill(pids[0], signal.SIGKILL)
         new = wait_for(lambda: (lambda c: len(c) == 2 and
-                                workers[0] not in c and c)(children(pid)))
-        self.assertTrue(new, children(pid))
+                                pids[0] not in c and c)(workers(pid)))
+        self.assertTrue(new, workers(pid))
         for _ in range(4):
             self.assertTrue(self.home().startswith(HEAD_GMI))
         log = self.server.stop()
         self.assertRegex(log, r"worker %d killed by signal 9; restarting"
-                         % workers[0])
+                         % pids[0])
 
     def test_sighup_reload(self):
         self.start({"server": {"workers": "2"}})
@@ -244,11 +217,11 @@ class ServerTest(unittest.TestCase):
     def test_sigterm_exits_zero(self):
         self.start({"server": {"workers": "3"}})
         pid = self.server.proc.pid
-        workers = wait_for(lambda: len(children(pid)) == 3 and children(pid))
+        pids = wait_for(lambda: len(workers(pid)) == 3 and workers(pid))
         self.home()
         log = self.server.stop()       # asserts exit 0 and no report
         self.assertIn("stopped", log)
-        for w in workers:
+        for w in pids:
             self.assertFalse(os.path.exists("/proc/%d/status" % w) and
                              "State:\tZ" not in open(
                                  "/proc/%d/status" % w).read())
@@ -259,8 +232,8 @@ class ServerTest(unittest.TestCase):
         self.start({"server": {"user": "nobody", "allow_root": None,
                                "workers": "2"}})
         pid = self.server.proc.pid
-        workers = wait_for(lambda: len(children(pid)) == 2 and children(pid))
-        for p in [pid] + workers:
+        pids = wait_for(lambda: len(workers(pid)) == 2 and workers(pid))
+        for p in [pid] + pids:
             self.assertEqual(uids(p)[:3], [nobody.pw_uid] * 3)
         self.assertTrue(self.home().startswith(HEAD_GMI))
         self.assertTrue(self.page("favicon.txt").startswith(b"20 "))
@@ -290,8 +263,8 @@ class ServerTest(unittest.TestCase):
                                "allow_root": None, "workers": "2"}},
                    env=env, static={"pic.png": png})
         pid = self.server.proc.pid
-        workers = wait_for(lambda: len(children(pid)) == 2 and children(pid))
-        for p in [pid] + workers:
+        pids = wait_for(lambda: len(workers(pid)) == 2 and workers(pid))
+        for p in [pid] + pids:
             self.assertEqual(os.readlink("/proc/%d/root" % p), jail)
         self.assertTrue(self.home().startswith(HEAD_GMI))
         # The magic database lies outside the jail: it was loaded first.
