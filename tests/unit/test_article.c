@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "doc.h"
 #include "log.h"
+#include "testutil.h"
 
 #define SEED		"capsule/articles/belonging-heals.txt"
 #define SEED_META	"capsule/articles/belonging-heals.meta"
@@ -895,18 +896,6 @@ test_slug(void **state)
 }
 
 static void
-put(const char *dir, const char *name, const char *text)
-{
-	char	 path[512];
-	FILE	*f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	assert_non_null(f = fopen(path, "w"));
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void
 rm(const char *dir, const char *name)
 {
 	char	 path[512];
@@ -933,17 +922,23 @@ test_load(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	put(dir, "b.txt", "Title: B\nDate: 2024-01-01\n\nBody b.\n");
-	put(dir, "a.txt", "Title: A\nDate: 2025-01-01\n\nBody a.\n");
-	put(dir, "c.txt", "C\n\nBody c.\n");
-	put(dir, "My Post.txt", "Date: 2020-01-01\n\nPost\n\nFirst.\n");
-	put(dir, "my_post.txt", "Date: 2020-01-01\n\nPost\n\nSecond.\n");
-	put(dir, ".hidden.txt", "Hidden\n\nText.\n");
-	put(dir, "notes.md", "Notes\n\nText.\n");
-	put(dir, "empty.txt", "\n\n");
-	put(dir, "locked.txt", "Date: 1999-01-01\n\nLocked.\n");
-	put(dir, "old.txt", "Old\n\nText.\n");
-	put(dir, "old.meta", "Date: 2001-02-03\nTitle: Old one\n");
+	assert_int_equal(tu_write(dir, "b.txt",
+	    "Title: B\nDate: 2024-01-01\n\nBody b.\n"), 0);
+	assert_int_equal(tu_write(dir, "a.txt",
+	    "Title: A\nDate: 2025-01-01\n\nBody a.\n"), 0);
+	assert_int_equal(tu_write(dir, "c.txt", "C\n\nBody c.\n"), 0);
+	assert_int_equal(tu_write(dir, "My Post.txt",
+	    "Date: 2020-01-01\n\nPost\n\nFirst.\n"), 0);
+	assert_int_equal(tu_write(dir, "my_post.txt",
+	    "Date: 2020-01-01\n\nPost\n\nSecond.\n"), 0);
+	assert_int_equal(tu_write(dir, ".hidden.txt", "Hidden\n\nText.\n"), 0);
+	assert_int_equal(tu_write(dir, "notes.md", "Notes\n\nText.\n"), 0);
+	assert_int_equal(tu_write(dir, "empty.txt", "\n\n"), 0);
+	assert_int_equal(tu_write(dir, "locked.txt",
+	    "Date: 1999-01-01\n\nLocked.\n"), 0);
+	assert_int_equal(tu_write(dir, "old.txt", "Old\n\nText.\n"), 0);
+	assert_int_equal(tu_write(dir, "old.meta",
+	    "Date: 2001-02-03\nTitle: Old one\n"), 0);
 	snprintf(path, sizeof(path), "%s/dir.txt", dir);
 	assert_int_equal(mkdir(path, 0755), 0);
 	snprintf(path, sizeof(path), "%s/dangling.txt", dir);

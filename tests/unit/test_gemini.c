@@ -51,22 +51,6 @@ add(struct capsule *c, const char *path, const char *mime, const char *text)
 	    strlen(text)), 0);
 }
 
-/* tu_write() is for text; this writes any bytes. */
-static void
-put(const char *dir, const char *name, const void *data, size_t len)
-{
-	char	*path;
-	int	 fd;
-
-	path = tu_path(dir, name);
-	assert_non_null(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	free(path);
-	assert_true(fd != -1);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	assert_int_equal(close(fd), 0);
-}
-
 static void
 sub(const char *dir, const char *name, char *path, size_t size)
 {
@@ -106,12 +90,14 @@ setup(void **state)
 
 	if ((f->dir = tu_tmpdir()) == NULL)
 		return -1;
-	put(f->dir, "img.png", png, sizeof(png) - 1);
-	put(f->dir, "doc.gmi", "# Doc\n", 6);
-	put(f->dir, ".hidden", "secret\n", 7);
+	assert_int_equal(tu_write_bytes(f->dir, "img.png",
+	    png, sizeof(png) - 1), 0);
+	assert_int_equal(tu_write_bytes(f->dir, "doc.gmi", "# Doc\n", 6), 0);
+	assert_int_equal(tu_write_bytes(f->dir, ".hidden", "secret\n", 7), 0);
 	sub(f->dir, "sub", p, sizeof(p));
 	assert_int_equal(mkdir(p, 0755), 0);
-	put(p, "index.gmi", "# Sub index\n", 12);
+	assert_int_equal(tu_write_bytes(p, "index.gmi",
+	    "# Sub index\n", 12), 0);
 	sub(f->dir, "empty", p, sizeof(p));
 	assert_int_equal(mkdir(p, 0755), 0);
 	sub(f->dir, "noindex", p, sizeof(p));
@@ -120,7 +106,8 @@ setup(void **state)
 	assert_int_equal(mkdir(p, 0755), 0);	/* a directory, not a page */
 	sub(f->dir, "articles", p, sizeof(p));
 	assert_int_equal(mkdir(p, 0755), 0);
-	put(p, "x.gmi", "# shadowed by the capsule\n", 26);
+	assert_int_equal(tu_write_bytes(p, "x.gmi",
+	    "# shadowed by the capsule\n", 26), 0);
 	sub(f->dir, "link", p, sizeof(p));
 	assert_int_equal(symlink("/etc/passwd", p), 0);
 	sub(f->dir, "etc", p, sizeof(p));

@@ -27,22 +27,6 @@ struct fix {
 	struct serve_ctx	 ctx;
 };
 
-/* tu_write() is for text; this writes any bytes. */
-static void
-put(const char *dir, const char *name, const void *data, size_t len)
-{
-	char	*path;
-	int	 fd;
-
-	path = tu_path(dir, name);
-	assert_non_null(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	free(path);
-	assert_true(fd != -1);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	assert_int_equal(close(fd), 0);
-}
-
 static void
 sub(const char *dir, const char *name, char *path, size_t size)
 {
@@ -60,17 +44,19 @@ setup(void **state)
 		return -1;
 	if ((f->dir = tu_tmpdir()) == NULL)
 		return -1;
-	put(f->dir, "img.png", png, sizeof(png) - 1);
-	put(f->dir, "doc.gmi", "# Doc\n", 6);
-	put(f->dir, "old.gemini", "# Old\n", 6);
-	put(f->dir, "notes.txt", "plain words here\n", 17);
-	put(f->dir, ".hidden", "secret\n", 7);
+	assert_int_equal(tu_write_bytes(f->dir, "img.png",
+	    png, sizeof(png) - 1), 0);
+	assert_int_equal(tu_write_bytes(f->dir, "doc.gmi", "# Doc\n", 6), 0);
+	assert_int_equal(tu_write_bytes(f->dir, "old.gemini", "# Old\n", 6), 0);
+	assert_int_equal(tu_write_bytes(f->dir, "notes.txt",
+	    "plain words here\n", 17), 0);
+	assert_int_equal(tu_write_bytes(f->dir, ".hidden", "secret\n", 7), 0);
 	sub(f->dir, "sub", p, sizeof(p));
 	assert_int_equal(mkdir(p, 0755), 0);
-	put(p, "index.gmi", "# Sub\n", 6);
+	assert_int_equal(tu_write_bytes(p, "index.gmi", "# Sub\n", 6), 0);
 	sub(f->dir, ".git", p, sizeof(p));
 	assert_int_equal(mkdir(p, 0755), 0);
-	put(p, "config", "[core]\n", 7);
+	assert_int_equal(tu_write_bytes(p, "config", "[core]\n", 7), 0);
 	sub(f->dir, "link", p, sizeof(p));
 	assert_int_equal(symlink("/etc/passwd", p), 0);
 	sub(f->dir, "linkdir", p, sizeof(p));
@@ -258,7 +244,7 @@ test_unreadable(void **state)
 
 	if (geteuid() == 0)
 		skip();
-	put(f->dir, "locked.txt", "x\n", 2);
+	assert_int_equal(tu_write_bytes(f->dir, "locked.txt", "x\n", 2), 0);
 	sub(f->dir, "locked.txt", p, sizeof(p));
 	assert_int_equal(chmod(p, 0), 0);
 	errno = 0;

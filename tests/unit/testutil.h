@@ -73,12 +73,12 @@ tu_mkdir(const char *dir, const char *name)
 	return 0;
 }
 
-/* Writes text to dir/name, creating missing parent directories. */
+/* Writes len bytes to dir/name, creating missing parent directories. */
 static inline int
-tu_write(const char *dir, const char *name, const char *text)
+tu_write_bytes(const char *dir, const char *name, const void *data,
+    size_t len)
 {
 	char	*p, *slash;
-	size_t	 len = strlen(text);
 	FILE	*fp;
 	int	 r = 0;
 
@@ -93,12 +93,19 @@ tu_write(const char *dir, const char *name, const char *text)
 		free(p);
 		return -1;
 	}
-	if (fwrite(text, 1, len, fp) != len)
+	if (fwrite(data, 1, len, fp) != len)
 		r = -1;
 	if (fclose(fp) == EOF)
 		r = -1;
 	free(p);
 	return r;
+}
+
+/* Writes text to dir/name, creating missing parent directories. */
+static inline int
+tu_write(const char *dir, const char *name, const char *text)
+{
+	return tu_write_bytes(dir, name, text, strlen(text));
 }
 
 /* The whole file, NUL-terminated; *lenp (if not NULL) gets its length. */
