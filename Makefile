@@ -38,7 +38,7 @@ ALL_CPPFLAGS = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DGEMSERV_VERSION='"$(VERSION)"' 
 	   -DGEMSERV_CONFIG='"$(CONFIG_PATH)"' \
 	   -Iserver $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
-ALL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -liniparser -lcrypto $(LDLIBS)
+ALL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -liniparser -lssl -lcrypto $(LDLIBS)
 
 SRCS	 = $(sort $(wildcard server/*.c))
 HDRS	 = $(wildcard server/*.h)

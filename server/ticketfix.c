@@ -8,6 +8,11 @@
  * wraps the callback: in encrypt mode 0 becomes 1 (libretls reports its
  * errors as -1, so 0 can only mean success). Every other control and
  * return value passes through, so a fixed libtls is unaffected.
+ *
+ * The same hook is the one place gemserv can reach libtls's SSL_CTX, so
+ * it also sets what libtls leaves at OpenSSL's defaults and that costs a
+ * capsule server: two tickets per handshake, no fresh ticket when one is
+ * used, 16 KB buffers kept by every waiting connection.
  */
 #include <dlfcn.h>
 #include <stddef.h>
@@ -30,7 +35,17 @@ ticket_cb(SSL *ssl, unsigned char *name, unsigned char *iv,
 	int	 r;
 
 	r = libtls_ticket_cb(ssl, name, iv, cctx, hctx, enc);
-	return (enc == 1 && r == 0) ? 1 : r;
+	if (enc == 1 && r == 0)
+		return 1;
+	/*
+	 * A ticket opened: ask for a fresh one (2), or TLS 1.3 sends none
+	 * on a resumed connection and a client that uses each ticket once,
+	 * as RFC 8446 advises, falls back to a full handshake every other
+	 * time.
+	 */
+	if (enc == 0 && r == 1)
+		return 2;
+	return r;
 }
 
 long
@@ -47,6 +62,13 @@ SSL_CTX_callback_ctrl(SSL_CTX *ctx, int cmd, void (*fp)(void))
 	    libtls_ticket_cb == (ticket_fn)fp)) {
 		libtls_ticket_cb = (ticket_fn)fp;
 		fp = (void (*)(void))ticket_cb;
+		/*
+		 * The one hook on libtls's SSL_CTX: one ticket per handshake
+		 * (OpenSSL sends two), and no 16 KB read and write buffers
+		 * kept by connections that wait.
+		 */
+		(void)SSL_CTX_set_num_tickets(ctx, 1);
+		(void)SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	}
 	return real(ctx, cmd, fp);
 }

@@ -7,6 +7,7 @@ import socket
 import ssl
 import stat
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -100,6 +101,37 @@ class TlsTest(SharedServerTest):
                                         session=sess, want_session=True)
                 self.assertTrue(out.startswith(HEAD_GMI))
                 self.assertTrue(reused, v)
+
+    def s_client(self, version, sess_flag, sess_file):
+        """One request with openssl s_client -msg: (NewSessionTicket
+        messages the server sent, whether the session was resumed)."""
+        p = subprocess.run(
+            ["openssl", "s_client", version, "-connect",
+             "127.0.0.1:%d" % self.port, "-servername", "localhost",
+             sess_flag, sess_file, "-msg", "-ign_eof"],
+            input=self.home, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, timeout=30)
+        out = p.stdout.decode("latin-1")
+        self.assertIn("20 text/gemini", out)
+        tickets = sum(1 for ln in out.splitlines()
+                      if ln.startswith("<<<") and
+                      ("NewSessionTicket" in ln or
+                       "NEW_SESSION_TICKET" in ln))
+        return tickets, "\nReused, " in out
+
+    def test_one_ticket_renewed_on_resumption(self):
+        # One ticket per full handshake (OpenSSL's default is two, each
+        # encrypted and sent for nothing), and a fresh one on every
+        # resumption, so a client that uses a ticket once (RFC 8446,
+        # section C.4) keeps resuming instead of falling back to a full
+        # handshake every other time.
+        with tempfile.TemporaryDirectory() as d:
+            sess = os.path.join(d, "sess.pem")
+            for v in ("-tls1_2", "-tls1_3"):
+                self.assertEqual(self.s_client(v, "-sess_out", sess),
+                                 (1, False), v)
+                self.assertEqual(self.s_client(v, "-sess_in", sess),
+                                 (1, True), v)
 
     def test_gopher_over_tls(self):
         port = self.capsule.gopher_port
