@@ -9,11 +9,13 @@
 struct config;
 struct capsule;
 struct magic_set;
+struct mime_cache;
 
 struct serve_ctx {
 	const struct config	*cfg;
 	const struct capsule	*capsule;
 	struct magic_set	*magic;		/* loaded before any chroot */
+	struct mime_cache	*mimes;		/* libmagic's answers, or NULL */
 	int			 static_fd;	/* O_DIRECTORY of [capsule] static, or -1 */
 };
 

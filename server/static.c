@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mimecache.h"
 #include "serve.h"
 #include "static.h"
 
@@ -56,15 +57,20 @@ mime_ok(const char *m)
 }
 
 static int
-set_mime(const struct serve_ctx *ctx, const char *name, int fd, char *mime,
-    size_t size)
+set_mime(const struct serve_ctx *ctx, const char *name, int fd,
+    const struct stat *st, char *mime, size_t size)
 {
 	const char	*m = NULL;
+	int		 looked = 0;
 
 	if (has_suffix(name, ".gmi") || has_suffix(name, ".gemini"))
 		m = "text/gemini";
+	else if (ctx->mimes != NULL &&
+	    mime_cache_get(ctx->mimes, st, mime, size))
+		return 0;
 	else if (ctx->magic != NULL) {
 		m = magic_descriptor(ctx->magic, fd);
+		looked = 1;
 		/* libmagic reads the file: the stream must start at byte 0. */
 		if (lseek(fd, 0, SEEK_SET) == -1)
 			return -1;
@@ -72,6 +78,8 @@ set_mime(const struct serve_ctx *ctx, const char *name, int fd, char *mime,
 	if (m == NULL || !mime_ok(m) || strlen(m) >= size)
 		m = OCTET_STREAM;
 	(void)snprintf(mime, size, "%s", m);
+	if (looked && ctx->mimes != NULL)
+		mime_cache_put(ctx->mimes, st, mime);
 	return 0;
 }
 
@@ -173,7 +181,7 @@ static_open(const struct serve_ctx *ctx, const char *path,
 		errno = ENOTDIR;
 		goto fail;
 	}
-	if (set_mime(ctx, name, dir, out->mime, sizeof(out->mime)) == -1)
+	if (set_mime(ctx, name, dir, &st, out->mime, sizeof(out->mime)) == -1)
 		goto fail;
 	out->fd = dir;
 	out->size = st.st_size;

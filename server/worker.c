@@ -21,6 +21,7 @@
 #include "config.h"
 #include "conn.h"
 #include "log.h"
+#include "mimecache.h"
 #include "sandbox.h"
 #include "serve.h"
 #include "tlsconf.h"
@@ -295,6 +296,9 @@ setup(struct worker *w)
 	w->ctx.cfg = p->cfg;
 	w->ctx.capsule = p->capsule;
 	w->ctx.magic = p->magic;
+	/* Without the cache every static request runs libmagic: not fatal. */
+	if ((w->ctx.mimes = mime_cache_new()) == NULL)
+		log_warn("out of memory for the MIME type cache");
 	w->ctx.static_fd = p->static_fd;
 	w->env.base = w->base;
 	w->env.ctx = &w->ctx;
@@ -366,6 +370,7 @@ teardown(struct worker *w)
 	if (w->keycheck != NULL)
 		event_free(w->keycheck);
 	free(w->lev);
+	mime_cache_free(w->ctx.mimes);
 	free(w->slots);
 	free(w->freeslots);
 	if (w->tls != NULL)

@@ -16,6 +16,7 @@
 
 #include "testutil.h"
 
+#include "mimecache.h"
 #include "serve.h"
 #include "static.h"
 
@@ -113,6 +114,61 @@ test_regular_file(void **state)
 	assert_true(fcntl(sf.fd, F_GETFD) & FD_CLOEXEC);
 	assert_false(fcntl(sf.fd, F_GETFL) & O_NONBLOCK);
 	close(sf.fd);
+}
+
+/* The cache answers for a file it knows and forgets one that changed. */
+static void
+test_mime_cache(void **state)
+{
+	struct fix		*f = *state;
+	struct static_file	 sf;
+	struct stat		 st;
+	struct timespec		 ts[2];
+	char			 p[256], m[128];
+
+	assert_non_null(f->ctx.mimes = mime_cache_new());
+	assert_int_equal(static_open(&f->ctx, "/notes.txt", &sf), 0);
+	assert_string_equal(sf.mime, "text/plain");
+	assert_int_equal(fstat(sf.fd, &st), 0);
+	close(sf.fd);
+	assert_true(mime_cache_get(f->ctx.mimes, &st, m, sizeof(m)));
+	assert_string_equal(m, "text/plain");
+	/* Too small a buffer is a miss, never a cut type. */
+	assert_false(mime_cache_get(f->ctx.mimes, &st, m, 10));
+
+	/* A remembered answer is used without asking libmagic. */
+	mime_cache_put(f->ctx.mimes, &st, "text/x-remembered");
+	assert_int_equal(static_open(&f->ctx, "/notes.txt", &sf), 0);
+	assert_string_equal(sf.mime, "text/x-remembered");
+	close(sf.fd);
+
+	/* Rewritten in place (same inode, other size): asked again. */
+	sub(f->dir, "notes.txt", p, sizeof(p));
+	assert_int_equal(tu_write_bytes(f->dir, "notes.txt",
+	    png, sizeof(png) - 1), 0);
+	assert_int_equal(static_open(&f->ctx, "/notes.txt", &sf), 0);
+	assert_string_equal(sf.mime, "image/png");
+	close(sf.fd);
+
+	/* Same size, only the modification time moved: asked again. */
+	assert_int_equal(stat(p, &st), 0);
+	mime_cache_put(f->ctx.mimes, &st, "text/x-stale");
+	ts[0] = st.st_atim;
+	ts[1] = st.st_mtim;
+	ts[1].tv_sec -= 100;
+	assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+	assert_int_equal(static_open(&f->ctx, "/notes.txt", &sf), 0);
+	assert_string_equal(sf.mime, "image/png");
+	close(sf.fd);
+
+	/* A .gmi name decides alone and is not cached. */
+	assert_int_equal(static_open(&f->ctx, "/doc.gmi", &sf), 0);
+	assert_int_equal(fstat(sf.fd, &st), 0);
+	close(sf.fd);
+	assert_false(mime_cache_get(f->ctx.mimes, &st, m, sizeof(m)));
+
+	mime_cache_free(f->ctx.mimes);
+	f->ctx.mimes = NULL;
 }
 
 static void
@@ -258,6 +314,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_regular_file),
 		cmocka_unit_test(test_mime),
+		cmocka_unit_test(test_mime_cache),
 		cmocka_unit_test(test_no_magic),
 		cmocka_unit_test(test_directories),
 		cmocka_unit_test(test_refused),
