@@ -38,7 +38,7 @@
 
 enum state {
 	ST_PROXY,		/* PROXY protocol header */
-	ST_SNIFF,		/* gopher: TLS or plaintext? */
+	ST_SNIFF,		/* wait for a first byte; gopher: TLS or not? */
 	ST_HANDSHAKE,
 	ST_READ,
 	ST_WRITE,
@@ -326,6 +326,11 @@ do_read(struct conn *c)
 {
 	ssize_t	 n;
 
+	/* Allocated when there is something to read, like the TLS state. */
+	if (c->in == NULL && (c->in = malloc(c->incap)) == NULL) {
+		log_err("out of memory");
+		return -1;
+	}
 	if (c->tls != NULL) {
 		n = tls_read(c->tls, c->in + c->inlen, c->incap - c->inlen);
 		if (n == TLS_WANT_POLLIN || n == TLS_WANT_POLLOUT) {
@@ -487,6 +492,12 @@ start_tls(struct conn *c)
 	return 1;
 }
 
+/*
+ * Nothing is set up for TLS until the client's first byte: a connection
+ * that stays silent costs a socket and this struct, not a TLS state
+ * (kilobytes each, times every idle client). On the gopher port the byte
+ * also decides between TLS and plaintext.
+ */
 static int
 do_sniff(struct conn *c)
 {
@@ -501,18 +512,23 @@ do_sniff(struct conn *c)
 	}
 	if (n <= 0)
 		return -1;
-	if (b == TLS_RECORD)
+	if (c->proto == PROTO_GEMINI || b == TLS_RECORD)
 		return start_tls(c);
 	c->state = ST_READ;
 	return 1;
 }
 
-/* What the listener does first: TLS, the gopher sniff, or the request. */
+/* What the listener does first: wait for a TLS client, or the request. */
 static int
 start_proto(struct conn *c)
 {
-	if (c->proto == PROTO_GEMINI)
-		return c->env->tls == NULL ? -1 : start_tls(c);
+	if (c->proto == PROTO_GEMINI) {
+		if (c->env->tls == NULL)
+			return -1;
+		c->state = ST_SNIFF;
+		arm_timer(c, left_ms(c, c->env->handshake_timeout));
+		return 1;
+	}
 	c->state = c->env->tls != NULL && c->env->gopher_tls ? ST_SNIFF :
 	    ST_READ;
 	arm_timer(c, left_ms(c, c->env->read_timeout));
@@ -710,8 +726,7 @@ conn_new(const struct conn_env *env, int fd, enum proto proto,
 	/* Room for the longest request plus its line ending. */
 	c->incap = (proto == PROTO_GEMINI ? GEMINI_URI_MAX :
 	    GOPHER_LINE_MAX) + 2;
-	if ((c->in = malloc(c->incap)) == NULL ||
-	    (c->ev_read = event_new(env->base, fd, EV_READ, on_io,
+	if ((c->ev_read = event_new(env->base, fd, EV_READ, on_io,
 	    c)) == NULL ||
 	    (c->ev_write = event_new(env->base, fd, EV_WRITE, on_io,
 	    c)) == NULL ||
@@ -727,9 +742,18 @@ conn_new(const struct conn_env *env, int fd, enum proto proto,
 		conn_free(c);
 		return NULL;
 	}
-	/* Wait for the client's first bytes before doing anything. */
-	wait_for(c, EV_READ);
 	return c;
+}
+
+/*
+ * The first move is a read, not a wait: a client usually sends its
+ * request right behind the handshake, so it is often there already, and
+ * a request answered now costs no event registration at all.
+ */
+void
+conn_start(struct conn *c)
+{
+	step(c);
 }
 
 void

@@ -29,11 +29,14 @@ struct conn_env {
 };
 
 /*
- * Starts serving fd (non-blocking, accepted on local_port). Takes the fd
- * even on failure. env must outlive the connection. NULL on failure.
+ * A connection for fd (non-blocking, accepted on local_port); nothing is
+ * read or written until conn_start. Takes the fd even on failure. env
+ * must outlive the connection. NULL on failure.
  */
 struct conn	*conn_new(const struct conn_env *, int fd, enum proto,
 		    int local_port, const struct sockaddr *peer, socklen_t);
+/* Serves what already arrived; may end (env->done) before returning. */
+void		 conn_start(struct conn *);
 void		 conn_free(struct conn *);
 /* Slot number kept for the owner. */
 void		 conn_set_slot(struct conn *, size_t);

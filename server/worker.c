@@ -152,6 +152,7 @@ on_accept(evutil_socket_t fd, short what, void *arg)
 		w->nconns++;
 		if (w->nconns > w->peak)
 			w->peak = w->nconns;
+		conn_start(c);
 	}
 }
 
