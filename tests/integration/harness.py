@@ -150,14 +150,16 @@ def run_gemserv(*args, timeout=60):
 class Server:
     """The real server on a Capsule's ports; stop() asserts a clean exit."""
 
-    def __init__(self, capsule, args=(), env=None, preexec_fn=None):
+    def __init__(self, capsule, args=(), env=None, preexec_fn=None,
+                 binary=None):
         self.capsule = capsule
         self.stderr_path = os.path.join(capsule.dir, "stderr.log")
         self.stderr = open(self.stderr_path, "wb")
         # GEMSERV_WRAPPER (e.g. "valgrind -q ...") runs the server under a
         # tool; valgrind keeps the PID, so stopping by PID still works.
         self.proc = subprocess.Popen(
-            WRAPPER + [GEMSERV, "-c", capsule.ini_path] + list(args),
+            WRAPPER + [binary or GEMSERV, "-c", capsule.ini_path] +
+            list(args),
             stdin=subprocess.DEVNULL, stdout=self.stderr, stderr=self.stderr,
             env=dict(os.environ, **(env or {})), preexec_fn=preexec_fn)
         self.wait_ready()

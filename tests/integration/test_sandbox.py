@@ -43,6 +43,8 @@ class SandboxTest(unittest.TestCase):
 
     def assert_confined(self, pids):
         for pid in pids:
+            # A worker confines itself once set up, a moment after fork.
+            wait_for(lambda: status(pid)["Seccomp"] == "2", timeout=10)
             st = status(pid)
             self.assertEqual(st["Seccomp"], "2", pid)
             self.assertEqual(st["NoNewPrivs"], "1", pid)
