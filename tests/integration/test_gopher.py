@@ -367,7 +367,11 @@ class SaccTest(SharedServerTest):
             self.wait_for(TITLE.decode(), ARTICLE_TITLE.decode(),
                           "All articles")
             # Open the article: sacc's '/' search selects it, 'l' opens.
-            self.keys("/", "Belonging", "Enter", "l")
+            # Type only once the prompt is up, so no key can reach sacc
+            # before it reads them (it flaked on a loaded machine).
+            self.keys("/")
+            self.wait_for("Search for:")
+            self.keys("Belonging", "Enter", "l")
             shown = self.wait_for("=" * 30, "Tags:")
             self.assertNotIn("All articles", shown)
             self.assertNotIn("error.host", shown)
