@@ -1,12 +1,14 @@
 /*
  * Articles: plain text to the document model in one pass per stage.
  *
- * 1. Checks: empty, binary.  2. Normalisation into one buffer: BOM removed,
- * CRLF and CR to LF, invalid UTF-8 to U+FFFD.  3. The buffer is cut into a
- * line array (no copies).  4. Header block, sidecar, title and its repeats.
- * 5. Structure recovery: every block's text is built in a reused scratch
- * buffer and copied once, so the cost is linear and allocations are per
- * block, never per character.
+ * 1. Checks: empty, binary.  2. Normalisation: BOM removed, CRLF and CR
+ * to LF, invalid UTF-8 to U+FFFD, into a new buffer only when something
+ * changes.  3. The text is cut into a line array (no copies).  4. Header
+ * block, sidecar, title and its repeats.  5. Structure recovery: every
+ * block's text is built in a reused scratch buffer and copied once, so
+ * the cost is linear and allocations are per block, never per character.
+ * The passes over the whole source (checks, normalisation, folding) go
+ * eight bytes at a time where the text is plain.
  *
  * Words are never lost: the only lines removed are the leading repeats of
  * the title (the title is kept in doc.title) and the operator's exact
@@ -169,24 +171,103 @@ fold_eq(const char *a, size_t alen, const char *b, size_t blen)
 	return i == alen && j == blen;
 }
 
-/* Appends s trimmed, whitespace runs folded to one space. */
+/*
+ * Word-at-a-time helpers for the passes over a whole source: eight bytes
+ * per step. Every mask below is exact per byte (no carry or borrow
+ * crosses a byte), so popcount and ctz may be used on it.
+ */
+#define ONES	0x0101010101010101ull
+#define HIGHS	0x8080808080808080ull
+#define LOWS	0x7f7f7f7f7f7f7f7full
+
+static uint64_t
+load8(const char *s)
+{
+	uint64_t	 w;
+
+	memcpy(&w, s, sizeof(w));
+	return w;
+}
+
+/* 0x80 in each byte of w that is zero. */
+static uint64_t
+zero_mask(uint64_t w)
+{
+	return ~(((w & LOWS) + LOWS) | w) & HIGHS;
+}
+
+/* 0x80 in each byte of w equal to c. */
+static uint64_t
+byte_mask(uint64_t w, unsigned char c)
+{
+	return zero_mask(w ^ (c * ONES));
+}
+
+/*
+ * 0x80 in each byte of w that is ASCII and in [lo, hi), lo < hi <= 0x80:
+ * (b | 0x80) - k keeps its high bit exactly when b's low 7 bits are >= k,
+ * and never borrows from the next byte.
+ */
+static uint64_t
+range_mask(uint64_t w, unsigned char lo, unsigned char hi)
+{
+	uint64_t	 v = (w & LOWS) | HIGHS;
+
+	return (v - lo * ONES) & ~(v - hi * ONES) & ~w & HIGHS;
+}
+
+/* 0x80 in each byte of w that is_ws(): space, TAB, VT or FF. */
+static uint64_t
+ws_mask(uint64_t w)
+{
+	return (range_mask(w, '\t', '\r') & ~byte_mask(w, '\n')) |
+	    byte_mask(w, ' ');
+}
+
+/*
+ * The first white space byte at or after i that folding changes: any
+ * but a single space before a word. s[0..len) is trimmed, so s[i + 1]
+ * exists after white space.
+ */
+static size_t
+next_fold(const char *s, size_t i, size_t len)
+{
+	uint64_t	 w, ws, sp, next, m;
+
+	for (; len - i > 8; i += 8) {
+		w = load8(s + i);
+		if ((ws = ws_mask(w)) == 0)
+			continue;
+		sp = byte_mask(w, ' ');
+		/* White space in the byte after each byte of w. */
+		next = (ws >> 8) | (is_ws(s[i + 8]) ? (uint64_t)0x80 << 56 : 0);
+		if ((m = (ws & ~sp) | (sp & next)) != 0)
+			return i + (size_t)__builtin_ctzll(m) / 8;
+	}
+	for (; i < len; i++)
+		if (is_ws(s[i]) && (s[i] != ' ' || is_ws(s[i + 1])))
+			return i;
+	return len;
+}
+
+/*
+ * Appends s trimmed, whitespace runs folded to one space. Text mostly
+ * has single spaces already, so it goes out in spans as long as possible.
+ */
 static void
 append_folded(struct buf *b, const char *s, size_t len)
 {
-	size_t	 i = 0, st;
+	size_t	 i, st = 0;
 
 	trim(&s, &len);
-	while (i < len) {
-		st = i;
-		while (i < len && !is_ws(s[i]))
-			i++;
+	while ((i = next_fold(s, st, len)) < len) {
 		buf_append(b, s + st, i - st);
-		if (i < len) {
-			buf_putc(b, ' ');
-			while (i < len && is_ws(s[i]))
-				i++;
-		}
+		buf_putc(b, ' ');
+		while (is_ws(s[i]))
+			i++;
+		st = i;
 	}
+	buf_append(b, s + st, len - st);
 }
 
 static char *
@@ -242,25 +323,56 @@ has_word(const char *s, size_t len)
 
 /* --- checks and normalisation ------------------------------------------ */
 
+/*
+ * 0x80 in each byte of w that skip_reason() counts as a control: below
+ * 0x20 but not TAB, LF, VT, FF or CR (0x09-0x0d), or DEL. NUL counts.
+ */
+static uint64_t
+ctrl_mask(uint64_t w)
+{
+	return (range_mask(w, 0, 0x20) & ~range_mask(w, '\t', '\r' + 1)) |
+	    byte_mask(w, 0x7f);
+}
+
+static int
+is_ctrl(unsigned char c)
+{
+	return (c < 0x20 && (c < 0x09 || c > 0x0d)) || c == 0x7f;
+}
+
 static int
 skip_reason(const char *name, const char *s, size_t len)
 {
-	size_t	 i, ctrl = 0, text = 0;
+	size_t		 i, ctrl = 0;
+	uint64_t	 w, m;
+	int		 nul = 0;
 
-	if (memchr(s, '\0', len) != NULL) {
+	/*
+	 * One pass counts the controls (a NUL among them): real text has
+	 * almost none, so nearly every step ends at the cheap test.
+	 */
+	for (i = 0; len - i >= 8; i += 8) {
+		w = load8(s + i);
+		/* Exact for "none": no byte below 0x20 (mostly LF), no DEL. */
+		if (((((w - 0x20 * ONES) & ~w) | byte_mask(w, 0x7f)) &
+		    HIGHS) == 0 || (m = ctrl_mask(w)) == 0)
+			continue;
+		ctrl += (size_t)__builtin_popcountll(m);
+		nul |= zero_mask(w) != 0;
+	}
+	for (; i < len; i++) {
+		ctrl += is_ctrl((unsigned char)s[i]);
+		nul |= s[i] == '\0';
+	}
+	if (nul) {
 		log_warn("%s: skipped: binary file (NUL bytes)", name);
 		return -1;
 	}
-	for (i = 0; i < len; i++) {
-		unsigned char	 c = (unsigned char)s[i];
-
-		if (c == '\n' || c == '\r' || is_ws((char)c))
-			continue;
-		text++;
-		if (c < 0x20 || c == 0x7f)
-			ctrl++;
-	}
-	if (text == 0) {
+	/* Text: anything but white space (a control is text too). */
+	for (i = 0; i < len && (s[i] == ' ' || (s[i] >= 0x09 && s[i] <= 0x0d));
+	    i++)
+		;
+	if (i == len) {
 		log_warn("%s: skipped: empty file (whitespace only)", name);
 		return -1;
 	}
@@ -273,38 +385,66 @@ skip_reason(const char *name, const char *s, size_t len)
 	return 0;
 }
 
+/* LF bytes in s[from..to). */
+static size_t
+count_lf(const char *s, size_t from, size_t to)
+{
+	const char	*p = s + from, *end = s + to;
+	size_t		 n = 0;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* The first byte at or after i that is CR or not ASCII, or len. */
+static size_t
+next_special(const char *s, size_t i, size_t len)
+{
+	uint64_t	 w, m;
+
+	for (; len - i >= 8; i += 8) {
+		w = load8(s + i);
+		if ((m = (w & HIGHS) | byte_mask(w, '\r')) != 0)
+			return i + (size_t)__builtin_ctzll(m) / 8;
+	}
+	while (i < len && (unsigned char)s[i] < 0x80 && s[i] != '\r')
+		i++;
+	return i;
+}
+
 /*
  * Line endings to LF, BOM removed, invalid UTF-8 repaired with one warning
  * per affected line. Line numbers are kept: CRLF and CR each end one line.
+ * Most sources need none of it: then *out points into s and *owned is
+ * NULL, else *out is *owned, a NUL-terminated copy. 0, or -1 (no memory).
+ * The line number is only counted up to a CR or a repair, where needed.
  */
-static char *
-normalise(const char *name, const char *s, size_t len, size_t *outlen)
+static int
+normalise(const char *name, const char *s, size_t len, const char **out,
+    size_t *outlen, char **owned)
 {
 	struct buf	 b;
-	size_t		 i = 0, run, line = 1, warned = 0;
+	size_t		 i = 0, start, run, line = 1, lpos, warned = 0;
 	uint32_t	 cp;
 	int		 n;
 	static const char repl[] = "\xef\xbf\xbd";
 
+	*owned = NULL;
 	buf_init(&b);
 	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
-	run = i;
-	while (i < len) {
-		unsigned char	 c = (unsigned char)s[i];
-
-		if (c < 0x80) {
-			if (c == '\n')
-				line++;
-			else if (c == '\r') {
-				buf_append(&b, s + run, i - run);
-				buf_putc(&b, '\n');
-				if (i + 1 < len && s[i + 1] == '\n')
-					i++;
-				line++;
-				run = i + 1;
-			}
-			i++;
+	start = run = lpos = i;
+	while ((i = next_special(s, i, len)) < len) {
+		if (s[i] == '\r') {
+			buf_append(&b, s + run, i - run);
+			buf_putc(&b, '\n');
+			line += count_lf(s, lpos, i) + 1;
+			if (i + 1 < len && s[i + 1] == '\n')
+				i++;
+			run = lpos = ++i;
 			continue;
 		}
 		if ((n = utf8_decode(s + i, len - i, &cp)) > 0) {
@@ -313,6 +453,8 @@ normalise(const char *name, const char *s, size_t len, size_t *outlen)
 		}
 		buf_append(&b, s + run, i - run);
 		buf_append(&b, repl, 3);
+		line += count_lf(s, lpos, i);
+		lpos = i;
 		if (warned != line) {
 			log_warn("%s:%zu: invalid UTF-8 replaced with U+FFFD",
 			    name, line);
@@ -320,8 +462,16 @@ normalise(const char *name, const char *s, size_t len, size_t *outlen)
 		}
 		run = ++i;
 	}
-	buf_append(&b, s + run, i - run);
-	return buf_steal(&b, outlen);
+	if (run == start) {		/* nothing changed */
+		*out = s + start;
+		*outlen = len - start;
+		return 0;
+	}
+	buf_append(&b, s + run, len - run);
+	if ((*owned = buf_steal(&b, outlen)) == NULL)
+		return -1;
+	*out = *owned;
+	return 0;
 }
 
 static int
@@ -535,17 +685,18 @@ parse_sidecar(const char *metaname, const char *text, size_t len,
     struct meta *m)
 {
 	char		*s;
+	const char	*norm;
 	size_t		 slen, i, vlen, tlen;
 	struct line	*lines;
 	size_t		 n;
 	const char	*v, *t;
 	enum key	 k;
 
-	if ((s = normalise(metaname, text, len, &slen)) == NULL) {
+	if (normalise(metaname, text, len, &norm, &slen, &s) == -1) {
 		m->err = 1;
 		return;
 	}
-	if (split_lines(s, slen, &lines, &n) == -1) {
+	if (split_lines(norm, slen, &lines, &n) == -1) {
 		free(s);
 		m->err = 1;
 		return;
@@ -1177,7 +1328,8 @@ article_parse(const char *name, const char *text, size_t len,
 {
 	struct parser	 p;
 	struct meta	 hdr, side;
-	char		*norm = NULL, *mname = NULL;
+	char		*owned = NULL, *mname = NULL;
+	const char	*norm;
 	size_t		 normlen, start, body, i;
 	const char	*mtitle;
 	int		 rc = -1;
@@ -1197,7 +1349,8 @@ article_parse(const char *name, const char *text, size_t len,
 			return -1;
 	} else if (skip_reason(name, text == NULL ? "" : text, len) == -1)
 		return -1;
-	if ((norm = normalise(name, text, len, &normlen)) == NULL ||
+	if (normalise(name, text == NULL ? "" : text, len, &norm, &normlen,
+	    &owned) == -1 ||
 	    split_lines(norm, normlen, &p.lines, &p.nlines) == -1)
 		goto oom;
 
@@ -1267,7 +1420,7 @@ done:
 	meta_clear(&hdr);
 	meta_clear(&side);
 	free(p.lines);
-	free(norm);
+	free(owned);
 	free(mname);
 	return rc;
 }
@@ -1408,7 +1561,9 @@ load_one(const char *dir, const char *file, const struct article_opts *opts,
 
 	memset(a, 0, sizeof(*a));
 	buf_init(&b);
-	buf_printf(&b, "%s/%s", dir, file);
+	buf_puts(&b, dir);
+	buf_putc(&b, '/');
+	buf_puts(&b, file);
 	if ((path = buf_steal(&b, NULL)) == NULL ||
 	    (mpath = meta_name(path)) == NULL) {
 		log_err("%s/%s: out of memory, skipped", dir, file);
@@ -1449,28 +1604,27 @@ cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* By slug, then by position, so the first by file name comes first. */
-static int
-cmp_slug(const void *a, const void *b)
+int
+article_newer(const struct article *x, const struct article *y)
 {
-	const struct article	*x = *(const struct article *const *)a;
-	const struct article	*y = *(const struct article *const *)b;
-	int			 c;
+	int	 c;
 
-	if ((c = strcmp(x->slug, y->slug)) != 0)
+	if ((c = strcmp(y->doc.date, x->doc.date)) != 0)
 		return c;
-	return x < y ? -1 : x > y;
+	return strcmp(x->slug, y->slug);
 }
 
 static int
 cmp_newest(const void *a, const void *b)
 {
-	const struct article	*x = a, *y = b;
-	int			 c;
+	return article_newer(a, b);
+}
 
-	if ((c = strcmp(y->doc.date, x->doc.date)) != 0)
-		return c;
-	return strcmp(x->slug, y->slug);
+void
+articles_sort(struct article *v, size_t n)
+{
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_newest);
 }
 
 static void
@@ -1481,63 +1635,67 @@ article_clear(struct article *a)
 	doc_free(&a->doc);
 }
 
-/* Drops the later of two articles with one slug, keeping the order. */
-static int
-dedupe(struct article *v, size_t *np)
-{
-	struct article	**idx;
-	char		 *dead;
-	size_t		  n = *np, i, o;
+/*
+ * The slugs taken so far: an open-addressing set of indexes into the
+ * articles kept, at most half full.
+ */
+struct slugs {
+	size_t	*slots;		/* index + 1, 0 when free */
+	size_t	 mask;
+};
 
-	if (n < 2)
-		return 0;
-	if ((idx = calloc(n, sizeof(*idx))) == NULL)
-		return -1;
-	if ((dead = calloc(n, 1)) == NULL) {
-		free(idx);
-		return -1;
+static size_t
+slug_hash(const char *s)
+{
+	uint64_t	 h = 14695981039346656037u;	/* FNV-1a */
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211u;
 	}
-	for (i = 0; i < n; i++)
-		idx[i] = &v[i];
-	qsort(idx, n, sizeof(*idx), cmp_slug);
-	for (i = 1, o = 0; i < n; i++) {
-		if (strcmp(idx[i]->slug, idx[o]->slug) != 0) {
-			o = i;
-			continue;
-		}
-		log_warn("%s: slug \"%s\" already taken by %s, skipped",
-		    idx[i]->source, idx[i]->slug, idx[o]->source);
-		dead[idx[i] - v] = 1;
-	}
-	for (i = 0, o = 0; i < n; i++) {
-		if (dead[i])
-			article_clear(&v[i]);
-		else
-			v[o++] = v[i];
-	}
-	*np = o;
-	free(dead);
-	free(idx);
-	return 0;
+	return (size_t)h;
 }
 
-int
-articles_load(const char *dir, const struct article_opts *opts,
-    struct article **out, size_t *nout)
+/* The slot of slug: holding its article, or free. */
+static size_t *
+slugs_find(const struct slugs *t, const struct article *v, const char *slug)
 {
-	DIR		*d;
+	size_t	 i;
+
+	for (i = slug_hash(slug) & t->mask; t->slots[i] != 0;
+	    i = (i + 1) & t->mask)
+		if (strcmp(v[t->slots[i] - 1].slug, slug) == 0)
+			break;
+	return &t->slots[i];
+}
+
+/* A duplicate, warned about once every article is read. */
+struct dup {
+	char	*slug;
+	char	*source;
+	size_t	 keeper;	/* the article that has the slug */
+	size_t	 seq;		/* order read: kept among equals */
+};
+
+static int
+cmp_dup(const void *a, const void *b)
+{
+	const struct dup	*x = a, *y = b;
+	int			 c;
+
+	if ((c = strcmp(x->slug, y->slug)) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Lists the *.txt names in d, sorted. 0 or -1 (logged). */
+static int
+list_names(DIR *d, const char *dir, char ***out, size_t *nout)
+{
 	struct dirent	*de;
 	char		**names = NULL, **nv;
-	struct article	*v = NULL;
-	size_t		 n = 0, cap = 0, na = 0, i, l;
-	int		 rc = -1;
+	size_t		 n = 0, cap = 0, l;
 
-	*out = NULL;
-	*nout = 0;
-	if ((d = opendir(dir)) == NULL) {
-		log_err("articles directory %s: %s", dir, strerror(errno));
-		return -1;
-	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
 		l = strlen(de->d_name);
 		if (de->d_name[0] == '.' || l <= 4 ||
@@ -1556,20 +1714,84 @@ articles_load(const char *dir, const struct article_opts *opts,
 	}
 	if (errno != 0) {
 		log_err("articles directory %s: %s", dir, strerror(errno));
-		goto out;
+		goto fail;
 	}
 	if (n > 0)
 		qsort(names, n, sizeof(*names), cmp_name);
-	if (n > 0 && (v = calloc(n, sizeof(*v))) == NULL)
+	*out = names;
+	*nout = n;
+	return 0;
+oom:
+	log_err("articles directory %s: out of memory", dir);
+fail:
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+	return -1;
+}
+
+/*
+ * One article at a time: read, parse, and unless its slug is taken,
+ * handed to fn, which may free its body before the next one is read.
+ * The slug goes to the first by file name, as the articles are read in
+ * that order. Duplicates are warned about at the end, by slug, as they
+ * always were.
+ */
+int
+articles_stream(const char *dir, const struct article_opts *opts,
+    article_fn fn, void *arg, struct article **out, size_t *nout)
+{
+	DIR		*d;
+	char		**names = NULL;
+	struct article	*v = NULL;
+	struct dup	*dups = NULL;
+	struct slugs	 taken = { NULL, 0 };
+	size_t		 n = 0, na = 0, ndups = 0, i, nslots, *slot;
+	int		 rc = -1;
+
+	*out = NULL;
+	*nout = 0;
+	if ((d = opendir(dir)) == NULL) {
+		log_err("articles directory %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (list_names(d, dir, &names, &n) == -1) {
+		closedir(d);
+		return -1;
+	}
+	for (nslots = 16; nslots < 2 * n; nslots *= 2)
+		;
+	if (n > 0 && ((v = calloc(n, sizeof(*v))) == NULL ||
+	    (dups = calloc(n, sizeof(*dups))) == NULL ||
+	    (taken.slots = calloc(nslots, sizeof(*taken.slots))) == NULL))
 		goto oom;
-	for (i = 0; i < n; i++)
-		if (load_one(dir, names[i], opts, &v[na]) == 0)
+	taken.mask = nslots - 1;
+	for (i = 0; i < n; i++) {
+		if (load_one(dir, names[i], opts, &v[na]) == -1)
+			continue;
+		slot = slugs_find(&taken, v, v[na].slug);
+		if (*slot != 0) {
+			dups[ndups].slug = v[na].slug;
+			dups[ndups].source = v[na].source;
+			dups[ndups].keeper = *slot - 1;
+			dups[ndups].seq = ndups;
+			ndups++;
+			v[na].slug = v[na].source = NULL;
+			article_clear(&v[na]);
+			continue;
+		}
+		*slot = na + 1;
+		if (fn != NULL && fn(&v[na], na, arg) == -1) {
 			na++;
-	if (dedupe(v, &na) == -1)
-		goto oom;
-	/* na <= n, and v was allocated when n > 0: the analyzer loses that. */
-	if (na > 0)	/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker) */
-		qsort(v, na, sizeof(*v), cmp_newest);
+			goto out;
+		}
+		na++;
+	}
+	if (ndups > 0)
+		qsort(dups, ndups, sizeof(*dups), cmp_dup);
+	for (i = 0; i < ndups; i++)
+		log_warn("%s: slug \"%s\" already taken by %s, skipped",
+		    dups[i].source, dups[i].slug, v[dups[i].keeper].source);
 	*out = v;
 	*nout = na;
 	v = NULL;
@@ -1580,11 +1802,27 @@ oom:
 	log_err("articles directory %s: out of memory", dir);
 out:
 	articles_free(v, na);
+	for (i = 0; i < ndups; i++) {
+		free(dups[i].slug);
+		free(dups[i].source);
+	}
+	free(dups);
+	free(taken.slots);
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
 	closedir(d);
 	return rc;
+}
+
+int
+articles_load(const char *dir, const struct article_opts *opts,
+    struct article **out, size_t *nout)
+{
+	if (articles_stream(dir, opts, NULL, NULL, out, nout) == -1)
+		return -1;
+	articles_sort(*out, *nout);
+	return 0;
 }
 
 void

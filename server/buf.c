@@ -54,8 +54,9 @@ buf_reserve(struct buf *b, size_t n)
 	return 0;
 }
 
+/* The slow path of the inline appends in buf.h: grows, or fails. */
 void
-buf_append(struct buf *b, const void *p, size_t n)
+buf_append_grow(struct buf *b, const void *p, size_t n)
 {
 	if (buf_reserve(b, n) == -1)
 		return;
@@ -65,27 +66,30 @@ buf_append(struct buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
-void
-buf_puts(struct buf *b, const char *s)
-{
-	buf_append(b, s, strlen(s));
-}
-
-void
-buf_putc(struct buf *b, char c)
-{
-	buf_append(b, &c, 1);
-}
-
+/*
+ * Formats straight into the room left, which is nearly always enough, so
+ * most calls format once; otherwise the first pass measured the text and
+ * a second one writes it after the buffer grew.
+ */
 void
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list	 ap2;
+	size_t	 room;
 	int	 n;
 
+	if (b->err)
+		return;
+	room = b->cap - b->len;		/* 0 for an empty buffer */
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(room > 0 ? b->data + b->len : NULL, room, fmt, ap2);
 	va_end(ap2);
+	if (n >= 0 && (size_t)n < room) {
+		b->len += (size_t)n;
+		return;
+	}
+	if (room > 0)
+		b->data[b->len] = '\0';	/* undo a cut first pass */
 	if (n < 0) {
 		b->err = 1;
 		return;

@@ -11,7 +11,6 @@
 #include "render_gopher.h"
 #include "utf8.h"
 
-#define WS	" \t\r\n\v\f"	/* breaks words; runs collapse to one space */
 #define TABSTOP	8		/* tab stops when expanding tabs in pre */
 
 /* --- footnotes: one number per distinct URL, in order of appearance --- */
@@ -149,6 +148,73 @@ put_clean(struct buf *out, const char *s)
 
 /* --- wrapping ----------------------------------------------------------- */
 
+/*
+ * " \t\n\v\f\r": white space breaks words and its runs collapse to one
+ * space. A test per byte beats strspn's set-up on words this short.
+ */
+static int
+is_wsbyte(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+#define ONES	0x0101010101010101ull
+#define HIGHS	0x8080808080808080ull
+#define LOWS	0x7f7f7f7f7f7f7f7full
+
+/* 0x80 in each byte of w that is a space. */
+static uint64_t
+space_mask(uint64_t w)
+{
+	uint64_t	 x = w ^ (' ' * ONES);
+
+	return ~(((x & LOWS) + LOWS) | x) & HIGHS;
+}
+
+/*
+ * 0x80 in each byte of w that is_wsbyte(), exactly: (b | 0x80) - k keeps
+ * its high bit when b's low 7 bits are >= k, never borrowing across bytes.
+ */
+static uint64_t
+ws_mask(uint64_t w)
+{
+	uint64_t	 v = (w & LOWS) | HIGHS;
+
+	return ((v - '\t' * ONES) & ~(v - ('\r' + 1) * ONES) & ~w & HIGHS) |
+	    space_mask(w);
+}
+
+/*
+ * The length of the word at s[0..len) (up to white space or len) and
+ * whether it is all ASCII, a column per byte; eight bytes per step.
+ */
+static size_t
+word_len(const char *s, size_t len, int *ascii)
+{
+	uint64_t	 w, m, high = 0;
+	size_t		 i;
+
+	for (i = 0; len - i >= 8; i += 8) {
+		memcpy(&w, s + i, sizeof(w));
+		if ((m = ws_mask(w)) != 0) {
+			/* The bytes below the first white space. */
+			m = (m & -m) - 1;
+			*ascii = (high | (w & m & HIGHS)) == 0;
+			return i + (size_t)__builtin_ctzll(m + 1) / 8;
+		}
+		high |= w & HIGHS;
+	}
+	for (; i < len && !is_wsbyte(s[i]); i++)
+		high |= (unsigned char)s[i] & 0x80;
+	*ascii = high == 0;
+	return i;
+}
+
+/*
+ * Words of a line go out in spans: text usually has single spaces
+ * between words already, so consecutive words are copied as one run of
+ * the source (pend), not word by word.
+ */
 struct wrap {
 	struct buf	*out;
 	size_t		 width;
@@ -160,13 +226,24 @@ struct wrap {
 	size_t		 words;		/* its words so far */
 	size_t		 lines;		/* lines ended */
 	size_t		 maxcol;	/* widest line, prefix included */
+	const char	*pend;		/* source not yet in out */
+	size_t		 pendlen;
 };
+
+static void
+wrap_flush(struct wrap *w)
+{
+	if (w->pendlen > 0)
+		buf_append(w->out, w->pend, w->pendlen);
+	w->pendlen = 0;
+}
 
 static void
 wrap_end(struct wrap *w)
 {
 	if (!w->open)
 		return;
+	wrap_flush(w);
 	end_line(w->out, w->start);
 	if (w->col > w->maxcol)
 		w->maxcol = w->col;
@@ -199,12 +276,68 @@ wrap_word(struct wrap *w, const char *word, size_t len, size_t cols,
 		}
 	}
 	if (w->words > 0) {
-		buf_putc(w->out, ' ');
 		w->col++;
+		/* One space between them in the source: the span grows. */
+		if (w->pendlen > 0 && word == w->pend + w->pendlen + 1 &&
+		    w->pend[w->pendlen] == ' ') {
+			w->pendlen += 1 + len;
+			w->col += cols;
+			w->words++;
+			return;
+		}
+		wrap_flush(w);
+		buf_putc(w->out, ' ');
 	}
-	buf_append(w->out, word, len);
+	w->pend = word;
+	w->pendlen = len;
 	w->col += cols;
 	w->words++;
+}
+
+/*
+ * Words that fit at once: s is the space after the open line's last word
+ * and room the columns left. Returns the bytes from s to the end of the
+ * last following word that fits, when all of them are plain (ASCII, a
+ * column a byte, single spaces apart): the line takes them as they are,
+ * as word by word it would. 0 when the next word is not plain or too long.
+ */
+static size_t
+plain_run(const char *s, size_t len, size_t room)
+{
+	size_t		 i, lim = room < len ? room : len, e = 0;
+	uint64_t	 w, sp, bad, prevsp = 1;	/* s[0] is a space */
+
+	/* Eight bytes a step while all are before lim (and the NUL). */
+	for (i = 1; i + 8 <= lim; i += 8) {
+		memcpy(&w, s + i, sizeof(w));
+		sp = space_mask(w);
+		/* Not ASCII, other white space, or a space after a space. */
+		bad = (w & HIGHS) | (ws_mask(w) & ~sp) |
+		    (sp & ((sp << 8) | (prevsp << 7)));
+		if (bad != 0) {
+			/* The spaces before the first bad byte. */
+			sp &= ((uint64_t)1 << (__builtin_ctzll(bad) & ~7)) - 1;
+			if (sp != 0)
+				e = i + (size_t)(63 - __builtin_clzll(sp)) / 8;
+			return e;
+		}
+		if (sp != 0)
+			e = i + (size_t)(63 - __builtin_clzll(sp)) / 8;
+		prevsp = sp >> 63;
+	}
+	for (; i <= lim; i++) {
+		if (s[i] == ' ') {
+			if (s[i - 1] == ' ')
+				break;
+			e = i;
+		} else if (s[i] == '\0') {	/* i == len: the text ends */
+			if (s[i - 1] != ' ')
+				e = i;
+			break;
+		} else if ((unsigned char)s[i] >= 0x80 || is_wsbyte(s[i]))
+			break;
+	}
+	return e;
 }
 
 /* The longest of the block's URLs inside word, or NULL. */
@@ -241,9 +374,12 @@ wrap_text(struct buf *out, const char *text, size_t width, const char *first,
 {
 	struct wrap	 w;
 	const char	*url;
+	const char	*end = text + strlen(text);
 	char		 mark[32];
 	size_t		 len, cols, mcols, num = 0;
-	int		 n;
+	int		 n, ascii;
+	/* No word can be a link: runs of words may go at once. */
+	int		 plain = nt == NULL || b == NULL || b->nlinks == 0;
 
 	memset(&w, 0, sizeof(w));
 	w.out = out;
@@ -254,13 +390,23 @@ wrap_text(struct buf *out, const char *text, size_t width, const char *first,
 	w.restcols = utf8_columns(rest, strlen(rest));
 
 	for (;;) {
-		text += strspn(text, WS);
+		if (plain && w.pendlen > 0 && text == w.pend + w.pendlen &&
+		    *text == ' ' && w.col < w.width &&
+		    (len = plain_run(text, (size_t)(end - text),
+		    w.width - w.col)) > 0) {
+			w.pendlen += len;
+			w.col += len;
+			w.words++;
+			text += len;
+		}
+		while (is_wsbyte(*text))
+			text++;
 		if (*text == '\0')
 			break;
-		len = strcspn(text, WS);
-		cols = utf8_columns(text, len);
+		len = word_len(text, (size_t)(end - text), &ascii);
+		cols = ascii ? len : utf8_columns(text, len);
 		url = NULL;
-		if (nt != NULL && b != NULL &&
+		if (nt != NULL && b != NULL && b->nlinks > 0 &&
 		    (url = find_link(b, text, len)) != NULL) {
 			if ((num = notes_find(nt, url)) == 0)
 				num = notes_add(nt, url);
@@ -273,7 +419,16 @@ wrap_text(struct buf *out, const char *text, size_t width, const char *first,
 				nt->v[num - 1].marked = 1;
 		}
 		if (url == NULL) {
-			wrap_word(&w, text, len, cols, cols);
+			/* Inline, wrap_word()'s common case: the word fits
+			 * and follows the span after a single space. */
+			if (w.pendlen > 0 && w.col + 1 + cols <= w.width &&
+			    text == w.pend + w.pendlen + 1 &&
+			    w.pend[w.pendlen] == ' ') {
+				w.pendlen += 1 + len;
+				w.col += 1 + cols;
+				w.words++;
+			} else
+				wrap_word(&w, text, len, cols, cols);
 			text += len;
 			continue;
 		}
@@ -288,6 +443,7 @@ wrap_text(struct buf *out, const char *text, size_t width, const char *first,
 		 * line would not say what it refers to.
 		 */
 		wrap_word(&w, text, len, cols, cols + 1 + mcols);
+		wrap_flush(&w);
 		buf_putc(out, ' ');
 		buf_append(out, mark, mcols);
 		w.col += 1 + mcols;
@@ -431,18 +587,23 @@ render_gopher(struct buf *out, const struct doc *d, size_t width)
 		underlined(out, d->title, width, '=', NULL, NULL);
 
 	buf_append(&tmp, d->date, strnlen(d->date, sizeof(d->date)));
-	if (d->author != NULL && d->author[0] != '\0')
-		buf_printf(&tmp, "%sby %s", tmp.len > 0 ? " · " : "",
-		    d->author);
+	if (d->author != NULL && d->author[0] != '\0') {
+		if (tmp.len > 0)
+			buf_puts(&tmp, " · ");
+		buf_puts(&tmp, "by ");
+		buf_puts(&tmp, d->author);
+	}
 	if (tmp.len > 0 && !tmp.err)
 		gopher_wrap(out, tmp.data, width, "", "");
 
 	if (d->ntags > 0) {
 		buf_reset(&tmp);
 		buf_puts(&tmp, "Tags: ");
-		for (i = 0; i < d->ntags; i++)
-			buf_printf(&tmp, "%s%s", i > 0 ? ", " : "",
-			    d->tags[i]);
+		for (i = 0; i < d->ntags; i++) {
+			if (i > 0)
+				buf_puts(&tmp, ", ");
+			buf_puts(&tmp, d->tags[i]);
+		}
 		if (!tmp.err)
 			gopher_wrap(out, tmp.data, width, "", "");
 	}

@@ -127,21 +127,36 @@ classify(uint32_t cp, char *out, size_t *outlen)
 	return C_LETTER;
 }
 
+/* One step of term_hash(): the next eight bytes of the term. */
+static uint64_t
+hash_step(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ (h >> 29);
+}
+
+static uint32_t
+hash_end(uint64_t h)
+{
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+#define HASH_SEED	0x9e3779b97f4a7c15ull
+
 /* Word at a time over the zero-padded term: FNV would cost a multiply
  * per byte, and the index hashes every word of every article. */
 static uint32_t
 term_hash(const char *s, size_t len)
 {
-	uint64_t	 h = 0x9e3779b97f4a7c15ull ^ len, w;
+	uint64_t	 h = HASH_SEED ^ len, w;
 	size_t		 i;
 
 	for (i = 0; i < len; i += 8) {
 		memcpy(&w, s + i, sizeof(w));
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 29;
+		h = hash_step(h, w);
 	}
-	h *= 0xc4ceb9fe1a85ec53ull;
-	return (uint32_t)(h ^ (h >> 32));
+	return hash_end(h);
 }
 
 #define ONES	0x0101010101010101ull
@@ -234,11 +249,12 @@ copy_ascii_word(const unsigned char *u, size_t i, size_t len, char *term,
 }
 
 /*
- * The hot loop of the index build: runs of ASCII go eight bytes at a
- * time, and only bytes that are not ASCII are decoded and classed.
+ * The general case: runs of ASCII go eight bytes at a time, and only
+ * bytes that are not ASCII are decoded and classed. Kept out of line so
+ * that token_next()'s fast path stays small.
  */
-int
-token_next(const char *s, size_t len, size_t *pos, struct token *t)
+static int __attribute__((noinline))
+token_slow(const char *s, size_t len, size_t *pos, struct token *t)
 {
 	const unsigned char	*u = (const unsigned char *)s;
 	char			*term = t->term, f[4];
@@ -294,6 +310,65 @@ done:
 	t->hash = term_hash(term, n);
 	*pos = i;
 	return 1;
+}
+
+/*
+ * The hot loop of the index build. Most words are short and ASCII, and
+ * end in ASCII: such a word is found, folded, padded and hashed in one
+ * or two 8-byte registers, the same bytes and hash token_slow() gives.
+ */
+int
+token_next(const char *s, size_t len, size_t *pos, struct token *t)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i = *pos, k;
+	uint64_t		 w, w2, m, h;
+
+	/* ASCII separators are never part of a word: skipping them first
+	 * does not change what token_slow() finds. */
+	while (i < len && u[i] < 0x80 && ascii_fold[u[i]] == 0)
+		i++;
+	if (!SWAR || len - i < 8 || u[i] >= 0x80)
+		goto slow;
+	memcpy(&w, u + i, sizeof(w));
+	/* u[i] is a letter or digit, so the first other byte is at k >= 1. */
+	if ((m = ~alnum_mask(w) & HIGHS) != 0) {
+		k = (size_t)__builtin_ctzll(m) / 8;
+		if (u[i + k] >= 0x80)
+			goto slow;
+		w = (w | 0x20 * ONES) & (((uint64_t)1 << (8 * k)) - 1);
+		memcpy(t->term, &w, sizeof(w));
+		memset(t->term + 8, 0, 8);
+		h = hash_step(HASH_SEED ^ k, w);
+	} else {
+		/* Eight letters or digits: a word of up to 15 bytes. */
+		if (len - i < 16)
+			goto slow;
+		memcpy(&w2, u + i + 8, sizeof(w2));
+		if ((m = ~alnum_mask(w2) & HIGHS) == 0)
+			goto slow;
+		k = 8 + (size_t)__builtin_ctzll(m) / 8;
+		if (u[i + k] >= 0x80)
+			goto slow;
+		w |= 0x20 * ONES;
+		w2 = (w2 | 0x20 * ONES) & (((uint64_t)1 << (8 * (k - 8))) - 1);
+		memcpy(t->term, &w, sizeof(w));
+		memcpy(t->term + 8, &w2, sizeof(w2));
+		memset(t->term + 16, 0, 8);
+		/* term_hash() takes as many steps as the term has 8 bytes. */
+		h = hash_step(HASH_SEED ^ k, w);
+		if (k > 8)
+			h = hash_step(h, w2);
+	}
+	t->start = i;
+	t->end = i + k;
+	t->len = k;
+	t->hash = hash_end(h);
+	*pos = i + k;
+	return 1;
+slow:
+	*pos = i;
+	return token_slow(s, len, pos, t);
 }
 
 static int

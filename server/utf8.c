@@ -1,5 +1,27 @@
 /* UTF-8 decoding, validation and column counting (RFC 3629). */
+#include <string.h>
+
 #include "utf8.h"
+
+#define HIGHS	0x8080808080808080ull
+
+/*
+ * The length of an all-ASCII prefix of s[0..len), in whole steps of eight
+ * bytes (the caller takes the rest a byte at a time): most text is ASCII.
+ */
+static size_t
+ascii_run(const char *s, size_t len)
+{
+	uint64_t	 w;
+	size_t		 i;
+
+	for (i = 0; len - i >= 8; i += 8) {
+		memcpy(&w, s + i, sizeof(w));
+		if ((w & HIGHS) != 0)
+			return i;
+	}
+	return i;
+}
 
 int
 utf8_decode(const char *s, size_t len, uint32_t *cp)
@@ -78,6 +100,9 @@ utf8_valid(const char *s, size_t len)
 
 	while (i < len) {
 		/* ASCII fast path: most text is ASCII. */
+		i += ascii_run(s + i, len - i);
+		if (i >= len)
+			break;
 		if ((unsigned char)s[i] < 0x80) {
 			i++;
 			continue;
@@ -120,9 +145,15 @@ step(const char *s, size_t len, size_t *cols)
 size_t
 utf8_columns(const char *s, size_t len)
 {
-	size_t	 i = 0, cols = 0, c;
+	size_t	 i = 0, cols = 0, c, n;
 
 	while (i < len) {
+		/* An ASCII byte is a column of its own. */
+		n = ascii_run(s + i, len - i);
+		i += n;
+		cols += n;
+		if (i >= len)
+			break;
 		i += step(s + i, len - i, &c);
 		cols += c;
 	}

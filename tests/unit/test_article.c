@@ -1020,6 +1020,290 @@ test_load_errors(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* --- the 8-byte passes: skip checks, folding, line numbers ---------------- */
+
+/* Parses text[0..len) and tells whether (and why) it was skipped. */
+static const char *
+skip_kind(const char *text, size_t len)
+{
+	struct capture	 c;
+	struct doc	 d;
+	char		*log;
+	const char	*kind = NULL;
+	int		 rc;
+
+	cap_start(&c);
+	rc = parse_with(text, len, NULL, 0, NULL, &d);
+	log = cap_end(&c);
+	if (strstr(log, "binary file (NUL bytes)") != NULL)
+		kind = "nul";
+	else if (strstr(log, "mostly control") != NULL)
+		kind = "ctrl";
+	else if (strstr(log, "empty file") != NULL)
+		kind = "empty";
+	else if (strstr(log, "no words") != NULL)
+		kind = "no words";
+	else
+		kind = "ok";
+	assert_int_equal(rc, strcmp(kind, "ok") == 0 ? 0 : -1);
+	if (rc == 0)
+		doc_free(&d);
+	free(log);
+	return kind;
+}
+
+static void
+test_skip_fast_path(void **state)
+{
+	static const char ctrl[] = "\x01\x02\x07\x08\x0e\x1b\x1f\x7f";
+	char		 s[64];
+	size_t		 len, at, k, i, n;
+	unsigned	 seed = 3;
+
+	(void)state;
+	/* A NUL anywhere, at every offset modulo 8, in every length. */
+	for (len = 1; len <= 40; len++)
+		for (at = 0; at < len; at++) {
+			memset(s, 'w', len);
+			s[at] = '\0';
+			assert_string_equal(skip_kind(s, len), "nul");
+		}
+	/* NUL wins over white space only and over controls. */
+	assert_string_equal(skip_kind(" \t\n\0\r", 5), "nul");
+	assert_string_equal(skip_kind("\x01\x01\x01\0", 4), "nul");
+	/* More than a quarter controls is binary; a quarter is not. */
+	for (len = 8; len <= 48; len++)
+		for (k = len / 4; k <= len / 4 + 1; k++) {
+			memset(s, 'w', len);
+			for (n = 0; n < k; ) {
+				seed = seed * 1103515245 + 12345;
+				i = (seed >> 16) % len;
+				if (s[i] != 'w')
+					continue;
+				s[i] = ctrl[(seed >> 8) % (sizeof(ctrl) - 1)];
+				n++;
+			}
+			assert_string_equal(skip_kind(s, len),
+			    k * 4 > len ? "ctrl" : "ok");
+		}
+	/* TAB, LF, VT, FF, CR are white space, C1 controls in UTF-8 text. */
+	for (i = 0; i < 32; i++) {
+		s[2 * i] = (char)0xc2;
+		s[2 * i + 1] = (char)(0x80 + i);
+	}
+	memcpy(s, "ab\t\n\v\f\r\t\n\v\f\r\t\n\v\f\r", 17);
+	assert_string_equal(skip_kind(s, 64), "ok");
+	/* White space only, any length: empty; one control makes text. */
+	for (len = 1; len <= 20; len++) {
+		for (i = 0; i < len; i++)
+			s[i] = " \t\n\v\f\r"[i % 6];
+		assert_string_equal(skip_kind(s, len), "empty");
+		s[len - 1] = '\x01';
+		assert_string_equal(skip_kind(s, len), len < 4 ? "ctrl" :
+		    "no words");
+	}
+}
+
+/* Runs of white space fold to one space wherever they fall. */
+static void
+test_fold_fast_path(void **state)
+{
+	static const char *const words[] = { "ab", "c", "defghijkl", "mn",
+	    "\xc3\xa9t\xc3\xa9", "opqrstu", "x" };
+	static const char *const seps[] = { " ", " ", " ", "  ", "\t", " \t ",
+	    "\v", "\f", "   ", "\t\t" };
+	struct buf	 in, want;
+	struct doc	 d;
+	unsigned	 seed = 5;
+	size_t		 iter, line, nlines, nw, w;
+
+	(void)state;
+	for (iter = 0; iter < 400; iter++) {
+		buf_init(&in);
+		buf_init(&want);
+		buf_puts(&in, "Title\n\n");
+		seed = seed * 1103515245 + 12345;
+		nlines = 1 + (seed >> 16) % 4;
+		for (line = 0; line < nlines; line++) {
+			seed = seed * 1103515245 + 12345;
+			nw = 1 + (seed >> 16) % 12;
+			if (line > 0) {
+				/* Continuations may start and end blank. */
+				buf_puts(&in, seps[(seed >> 4) % 10]);
+				buf_putc(&want, ' ');
+			}
+			for (w = 0; w < nw; w++) {
+				seed = seed * 1103515245 + 12345;
+				if (w > 0) {
+					buf_puts(&in, seps[(seed >> 4) % 10]);
+					buf_putc(&want, ' ');
+				}
+				/* A lowercase start: no heading. */
+				buf_puts(&in, words[(seed >> 16) % 7]);
+				buf_puts(&want, words[(seed >> 16) % 7]);
+			}
+			buf_puts(&in, seps[(seed >> 8) % 10]);
+			buf_putc(&in, '\n');
+		}
+		assert_false(in.err || want.err);
+		assert_int_equal(parse(buf_str(&in), &d), 0);
+		assert_int_equal(d.nblocks, 1);
+		check_block(&d, 0, BLOCK_PARAGRAPH, buf_str(&want));
+		doc_free(&d);
+		buf_free(&in);
+		buf_free(&want);
+	}
+}
+
+/*
+ * Line numbers in warnings count every LF, CRLF and CR, though they are
+ * only counted where a CR or a repair needs them.
+ */
+static void
+test_line_numbers(void **state)
+{
+	static const char *const ends[] = { "\n", "\r\n", "\r" };
+	struct buf	 in;
+	struct capture	 c;
+	struct doc	 d;
+	char		*log, want[64];
+	unsigned	 seed = 9, bad[40];
+	size_t		 iter, line, nlines, nbad, pad;
+
+	(void)state;
+	for (iter = 0; iter < 60; iter++) {
+		buf_init(&in);
+		buf_puts(&in, "Title");
+		nbad = 0;
+		seed = seed * 1103515245 + 12345;
+		nlines = 2 + (seed >> 16) % 38;
+		for (line = 2; line <= nlines; line++) {
+			seed = seed * 1103515245 + 12345;
+			buf_puts(&in, ends[(seed >> 16) % 3]);
+			/* Never empty: CR then LF would be one CRLF. */
+			for (pad = 1 + (seed >> 8) % 13; pad > 0; pad--)
+				buf_putc(&in, 'a');
+			if ((seed >> 20) % 3 == 0) {
+				buf_puts(&in, (seed >> 24) % 2 ? "\xff" :
+				    "x\xc3");
+				bad[nbad++] = (unsigned)line;
+			}
+		}
+		cap_start(&c);
+		assert_int_equal(parse_with(buf_str(&in), in.len, NULL, 0,
+		    NULL, &d), 0);
+		log = cap_end(&c);
+		assert_int_equal(c.warnings, nbad);
+		while (nbad > 0) {
+			snprintf(want, sizeof(want), "t.txt:%u: invalid UTF-8",
+			    bad[--nbad]);
+			assert_non_null(strstr(log, want));
+		}
+		free(log);
+		doc_free(&d);
+		buf_free(&in);
+	}
+}
+
+/* What the streaming callback saw. */
+struct seen {
+	char	 slugs[8][16];
+	size_t	 n;
+	size_t	 fail_at;	/* returns -1 on this call (0: never) */
+};
+
+static int
+on_article(struct article *a, size_t i, void *arg)
+{
+	struct seen	*s = arg;
+
+	assert_int_equal(i, s->n);
+	assert_true(a->doc.nblocks > 0);	/* the body is still there */
+	snprintf(s->slugs[s->n], sizeof(s->slugs[0]), "%s", a->slug);
+	if (++s->n == s->fail_at)
+		return -1;
+	doc_free_blocks(&a->doc);
+	return 0;
+}
+
+static void
+test_stream(void **state)
+{
+	static const char *const files[] = { "b.txt", "a.txt", "c.txt",
+	    "A.txt", "d.txt", "_b_.txt", "e.txt" };
+	static const char *const texts[] = {
+		"Date: 2020-01-01\n\nB\n\nb.\n",
+		"Date: 2021-01-01\n\nA\n\na.\n",
+		"\n \n",
+		"Date: 2022-01-01\n\nA2\n\na.\n",
+		"Date: 2020-01-01\n\nD\n\nd.\n",
+		"Date: 2019-01-01\n\nB2\n\nb.\n",
+		"Date: 2023-01-01\n\nE\n\ne.\n",
+	};
+	char		*dir, *log;
+	struct article	*v;
+	struct seen	 seen;
+	struct capture	 c;
+	size_t		 n, i;
+
+	(void)state;
+	assert_non_null(dir = tu_tmpdir());
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		assert_int_equal(tu_write(dir, files[i], texts[i]), 0);
+
+	/* File-name order ("A" < "_b_" < "a" < ...), the first slug wins. */
+	memset(&seen, 0, sizeof(seen));
+	cap_start(&c);
+	assert_int_equal(articles_stream(dir, NULL, on_article, &seen, &v, &n),
+	    0);
+	log = cap_end(&c);
+	assert_int_equal(n, 4);
+	assert_int_equal(seen.n, 4);
+	assert_string_equal(seen.slugs[0], "a");	/* A.txt */
+	assert_string_equal(seen.slugs[1], "b");	/* _b_.txt */
+	assert_string_equal(seen.slugs[2], "d");
+	assert_string_equal(seen.slugs[3], "e");
+	for (i = 0; i < n; i++) {
+		assert_string_equal(v[i].slug, seen.slugs[i]);
+		/* The callback freed the body; the metadata is kept. */
+		assert_int_equal(v[i].doc.nblocks, 0);
+		assert_non_null(v[i].doc.title);
+	}
+	assert_string_equal(v[0].doc.title, "A2");
+	assert_string_equal(v[1].doc.title, "B2");
+	/* Duplicates are warned about after every parse warning, by slug. */
+	assert_non_null(strstr(log, "c.txt: skipped: empty"));
+	assert_non_null(strstr(log, "a.txt: slug \"a\" already taken by"));
+	assert_non_null(strstr(log, "b.txt: slug \"b\" already taken by"));
+	assert_true(strstr(log, "c.txt: skipped") < strstr(log, "slug \"a\""));
+	assert_true(strstr(log, "slug \"a\"") < strstr(log, "slug \"b\""));
+	free(log);
+	/* Sorted, they are the capsule's order: newest first. */
+	articles_sort(v, n);
+	assert_string_equal(v[0].slug, "e");
+	assert_string_equal(v[1].slug, "a");
+	assert_string_equal(v[2].slug, "d");
+	assert_string_equal(v[3].slug, "b");
+	articles_free(v, n);
+
+	/* A failing callback stops the load; nothing is leaked. */
+	memset(&seen, 0, sizeof(seen));
+	seen.fail_at = 2;
+	cap_start(&c);
+	assert_int_equal(articles_stream(dir, NULL, on_article, &seen, &v, &n),
+	    -1);
+	log = cap_end(&c);
+	assert_int_equal(seen.n, 2);
+	assert_null(v);
+	assert_int_equal(n, 0);
+	free(log);
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		rm(dir, files[i]);
+	assert_int_equal(rmdir(dir), 0);
+	free(dir);
+}
+
 static void
 test_doc_free_empty(void **state)
 {
@@ -1062,6 +1346,10 @@ main(void)
 		cmocka_unit_test(test_slug),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_skip_fast_path),
+		cmocka_unit_test(test_fold_fast_path),
+		cmocka_unit_test(test_line_numbers),
+		cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_doc_free_empty),
 	};
 

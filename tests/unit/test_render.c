@@ -615,6 +615,125 @@ test_wrap_property(void **state)
 	}
 }
 
+/*
+ * gopher_wrap() as it was written first, a word at a time with strspn,
+ * strcspn and utf8_columns: the fast paths (runs of plain words copied
+ * at once, ASCII words counted by their length) must give its bytes and
+ * its widest line. The widest line is what render_gopher() underlines.
+ */
+static size_t
+ref_wrap(struct buf *out, const char *text, size_t width, const char *first,
+    const char *rest)
+{
+	static const char ws[] = " \t\r\n\v\f";
+	size_t	 start = 0, col = 0, words = 0, lines = 0, maxcol = 0;
+	size_t	 len, cols;
+	int	 open = 0;
+
+	for (;;) {
+		text += strspn(text, ws);
+		if (*text == '\0')
+			break;
+		len = strcspn(text, ws);
+		cols = utf8_columns(text, len);
+		if (open && words > 0 && col + 1 + cols > width) {
+			if (out->len - start == 1 && out->data[start] == '.') {
+				out->data[start] = ' ';
+				buf_putc(out, '.');
+			}
+			buf_puts(out, "\r\n");
+			maxcol = col > maxcol ? col : maxcol;
+			lines++;
+			open = 0;
+		}
+		if (!open) {
+			open = 1;
+			start = out->len;
+			words = 0;
+			buf_puts(out, lines == 0 ? first : rest);
+			col = lines == 0 ? utf8_columns(first, strlen(first)) :
+			    utf8_columns(rest, strlen(rest));
+		}
+		if (words > 0) {
+			buf_putc(out, ' ');
+			col++;
+		}
+		buf_append(out, text, len);
+		col += cols;
+		words++;
+		text += len;
+	}
+	if (open) {
+		if (out->len - start == 1 && out->data[start] == '.') {
+			out->data[start] = ' ';
+			buf_putc(out, '.');
+		}
+		buf_puts(out, "\r\n");
+		maxcol = col > maxcol ? col : maxcol;
+	}
+	return maxcol;
+}
+
+static void
+test_wrap_reference(void **state)
+{
+	static const char *const words[] = {
+		"a", "bb", "ccc", "dddd", "eeeee", "ffffffff", "ggggggggg",
+		"hhhhhhhhhhhhhhhhhhhhhhhhhhhhhhhh", ".", "..", "x.", "é",
+		"caf\xc3\xa9", "\xe6\xbc\xa2\xe5\xad\x97", "e\xcc\x81t\xc3\xa9",
+		"\xff", "a\x01b", "https://x.example/p", "24/7",
+	};
+	static const char *const seps[] = { " ", " ", " ", " ", "  ", "\t",
+	    "\n", " \r\n ", "\v", "\f" };
+	static const char *const pre[][2] = { { "", "" }, { "> ", "> " },
+	    { "  - ", "    " }, { "\xc3\xbc. ", "   " } };
+	struct buf	 in, got, want;
+	struct doc	 d;
+	uint32_t	 seed = 4242;
+	size_t		 iter, i, n, width, k, maxcol;
+	char		*s;
+
+	(void)state;
+	for (iter = 0; iter < 4000; iter++) {
+		buf_init(&in);
+		buf_init(&got);
+		buf_init(&want);
+		if (rnd(&seed) % 4 == 0)
+			buf_puts(&in, seps[rnd(&seed) % NELEM(seps)]);
+		n = rnd(&seed) % 40;
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				buf_puts(&in, seps[rnd(&seed) % NELEM(seps)]);
+			buf_puts(&in, words[rnd(&seed) % NELEM(words)]);
+		}
+		if (rnd(&seed) % 4 == 0)
+			buf_puts(&in, seps[rnd(&seed) % NELEM(seps)]);
+		assert_false(in.err);
+		width = rnd(&seed) % 50;
+		k = rnd(&seed) % NELEM(pre);
+		gopher_wrap(&got, buf_str(&in), width, pre[k][0], pre[k][1]);
+		maxcol = ref_wrap(&want, buf_str(&in), width, pre[k][0],
+		    pre[k][1]);
+		assert_false(got.err || want.err);
+		assert_string_equal(buf_str(&got), buf_str(&want));
+		/* The widest line, through a title's underline. */
+		memset(&d, 0, sizeof(d));
+		d.title = (char *)buf_str(&in);
+		s = render_goph(&d, width);
+		buf_reset(&want);
+		maxcol = ref_wrap(&want, buf_str(&in), width, "", "");
+		for (i = 0; i < maxcol; i++)
+			buf_putc(&want, '=');
+		if (maxcol > 0)
+			buf_puts(&want, "\r\n");
+		assert_string_equal(s, buf_str(&want));
+		free(s);
+		buf_free(&in);
+		buf_free(&got);
+		buf_free(&want);
+	}
+}
+
 int
 main(void)
 {
@@ -637,6 +756,7 @@ main(void)
 		cmocka_unit_test(test_gopher_title_wrap),
 		cmocka_unit_test(test_gopher_items),
 		cmocka_unit_test(test_wrap_property),
+		cmocka_unit_test(test_wrap_reference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

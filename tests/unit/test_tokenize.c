@@ -1,4 +1,5 @@
 /* Tests for tokenize.c: splitting, folding, cutting and stop words. */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -153,6 +154,116 @@ test_long_words(void **state)
 	words(s, want);
 }
 
+/*
+ * The same word, found in a long text (where token_next() takes its
+ * 8-byte fast path when it can) and alone in a buffer shorter than 16
+ * bytes past it (where it never can), gives the same term, the same
+ * zero padding up to the next multiple of 8 (what hashes and compares
+ * read) and the same hash. start and end frame the word in the text.
+ */
+static void
+check_alone(const char *s, size_t len)
+{
+	struct token	 t, u;
+	size_t		 pos = 0, p2;
+
+	while (token_next(s, len, &pos, &t)) {
+		assert_true(t.start < t.end && t.end <= pos && pos <= len);
+		p2 = 0;
+		assert_int_equal(token_next(s + t.start, t.end - t.start, &p2,
+		    &u), 1);
+		assert_int_equal(u.start, 0);
+		assert_int_equal(u.end, t.end - t.start);
+		assert_int_equal(u.len, t.len);
+		assert_memory_equal(u.term, t.term, (t.len / 8 + 1) * 8);
+		assert_int_equal(u.hash, t.hash);
+		p2 = u.end;
+		assert_int_equal(token_next(s + t.start, t.end - t.start, &p2,
+		    &u), 0);
+	}
+	assert_int_equal(pos, len);
+}
+
+/* ASCII words: letters and digits, lowercased; anything else splits. */
+static void
+check_ascii(const char *s, size_t len)
+{
+	struct token	 t;
+	size_t		 pos = 0, i = 0, st, k;
+
+	for (;;) {
+		while (i < len && !isalnum((unsigned char)s[i]))
+			i++;
+		if (i == len)
+			break;
+		for (st = i; i < len && isalnum((unsigned char)s[i]); i++)
+			;
+		assert_int_equal(token_next(s, len, &pos, &t), 1);
+		assert_int_equal(t.start, st);
+		assert_int_equal(t.end, i);
+		assert_int_equal(t.len, i - st < TOKEN_MAX ? i - st :
+		    TOKEN_MAX);
+		for (k = 0; k < t.len; k++)
+			assert_int_equal(t.term[k],
+			    tolower((unsigned char)s[st + k]));
+	}
+	assert_int_equal(token_next(s, len, &pos, &t), 0);
+}
+
+static void
+test_fast_path(void **state)
+{
+	static const char *const after[] = { " ", ".", "-", "\xc3\xa9",
+	    "\xc3\x89", "\xe2\x80\x94", "\xff", "\xc2\xad", "\xcc\x81",
+	    "\xce\x91", "\xef\xbc\xa1", "" };
+	static const char alpha[] = "aZ09mQx7 ,.-'/\t\n";
+	char		 s[256];
+	size_t		 n, a, tail, len, k, i;
+	unsigned	 seed = 11;
+
+	(void)state;
+	/* Every word length, every kind of byte after it, every room. */
+	for (n = 1; n <= 40; n++)
+		for (a = 0; a < sizeof(after) / sizeof(after[0]); a++)
+			for (tail = 0; tail <= 20; tail++) {
+				len = 0;
+				s[len++] = ' ';
+				for (k = 0; k < n; k++)
+					s[len++] = (char)("AbCd3fGhIj"[k % 10]);
+				memcpy(s + len, after[a], strlen(after[a]));
+				len += strlen(after[a]);
+				for (k = 0; k < tail; k++)
+					s[len++] = (char)("x. "[k % 3]);
+				check_alone(s, len);
+			}
+	/* Random ASCII, checked against a plain definition too. */
+	for (k = 0; k < 3000; k++) {
+		len = (k * 7) % 200;
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245 + 12345;
+			s[i] = alpha[(seed >> 16) % (sizeof(alpha) - 1)];
+		}
+		check_ascii(s, len);
+		check_alone(s, len);
+	}
+	/* Random mixes with letters, marks and separators beyond ASCII. */
+	for (k = 0; k < 3000; k++) {
+		len = 0;
+		while (len < 200) {
+			seed = seed * 1103515245 + 12345;
+			if ((seed >> 12) % 4 == 0) {
+				a = (seed >> 20) % (sizeof(after) /
+				    sizeof(after[0]));
+				memcpy(s + len, after[a], strlen(after[a]));
+				len += strlen(after[a]);
+			} else
+				s[len++] = alpha[(seed >> 16) %
+				    (sizeof(alpha) - 1)];
+		}
+		check_alone(s, len);
+	}
+}
+
 static void
 test_stopwords(void **state)
 {
@@ -177,6 +288,7 @@ main(void)
 		cmocka_unit_test(test_folding),
 		cmocka_unit_test(test_unicode_punctuation),
 		cmocka_unit_test(test_long_words),
+		cmocka_unit_test(test_fast_path),
 		cmocka_unit_test(test_stopwords),
 	};
 

@@ -98,6 +98,96 @@ test_columns(void **state)
 	assert_int_equal(utf8_columns("a\xffz", 3), 3);
 }
 
+/*
+ * The columns and validity a code point at a time, as utf8.c counted
+ * them before its 8-byte ASCII steps: the fast paths must agree.
+ */
+static int
+ref_combining(uint32_t cp)
+{
+	return (cp >= 0x0300 && cp <= 0x036f) ||
+	    (cp >= 0x1ab0 && cp <= 0x1aff) ||
+	    (cp >= 0x1dc0 && cp <= 0x1dff) ||
+	    (cp >= 0x20d0 && cp <= 0x20ff) ||
+	    (cp >= 0xfe20 && cp <= 0xfe2f) ||
+	    cp == 0x200b || cp == 0x200c || cp == 0x200d || cp == 0xfe0f;
+}
+
+static size_t
+ref_columns(const char *s, size_t len, int *valid)
+{
+	size_t		 i = 0, cols = 0;
+	uint32_t	 cp;
+	int		 n;
+
+	*valid = 1;
+	while (i < len) {
+		if ((n = utf8_decode(s + i, len - i, &cp)) < 0) {
+			*valid = 0;
+			cols++;
+			i++;
+			continue;
+		}
+		cols += !ref_combining(cp);
+		i += (size_t)n;
+	}
+	return cols;
+}
+
+static void
+check_columns(const char *s, size_t len)
+{
+	int	 valid;
+	size_t	 cols = ref_columns(s, len, &valid);
+
+	assert_int_equal(utf8_columns(s, len), cols);
+	assert_int_equal(utf8_valid(s, len), valid);
+}
+
+/* ASCII, mixed and invalid text, every length and every position. */
+static void
+test_columns_fast_path(void **state)
+{
+	static const char *const odd[] = {
+		"\xc3\xa9", "\xcc\x81", "\xe2\x80\x94", "\xf0\x9f\x8c\xb1",
+		"\xff", "\x80", "\xc3", "\xe2\x80", "\xed\xa0\x80",
+		"\xe2\x80\x8b", "\xef\xb8\x8f", "\xc0\xaf",
+	};
+	char		 s[64];
+	size_t		 len, at, k, n;
+	unsigned	 seed = 7;
+
+	(void)state;
+	memset(s, 'a', sizeof(s));
+	for (len = 0; len <= 40; len++)
+		check_columns(s, len);
+	for (k = 0; k < sizeof(odd) / sizeof(odd[0]); k++) {
+		n = strlen(odd[k]);
+		for (len = n; len <= 40; len++)
+			for (at = 0; at + n <= len; at++) {
+				memset(s, 'a', len);
+				memcpy(s + at, odd[k], n);
+				check_columns(s, len);
+			}
+	}
+	/* Random mixes, including several odd sequences in one string. */
+	for (k = 0; k < 2000; k++) {
+		len = 0;
+		while (len < 48) {
+			seed = seed * 1103515245 + 12345;
+			if ((seed >> 16) % 3 == 0) {
+				n = strlen(odd[(seed >> 8) %
+				    (sizeof(odd) / sizeof(odd[0]))]);
+				memcpy(s + len, odd[(seed >> 8) %
+				    (sizeof(odd) / sizeof(odd[0]))], n);
+				len += n;
+			} else
+				s[len++] = (char)(' ' + (seed >> 20) % 95);
+		}
+		check_columns(s, len);
+	}
+}
+
 static void
 test_prefix_columns(void **state)
 {
@@ -121,6 +211,7 @@ main(void)
 		cmocka_unit_test(test_encode_roundtrip),
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_columns_fast_path),
 		cmocka_unit_test(test_prefix_columns),
 	};
 
