@@ -35,6 +35,9 @@
 #define LINGER_SECS	2	/* wait for the client's FIN after ours */
 #define LOG_REQ_MAX	1024	/* request bytes kept in the access log */
 #define TLS_RECORD	0x16	/* first byte of a TLS ClientHello */
+/* The longest request either protocol reads, with its line ending. */
+#define IN_MAX		((GEMINI_URI_MAX > GOPHER_LINE_MAX ? GEMINI_URI_MAX : \
+			    GOPHER_LINE_MAX) + 2)
 
 enum state {
 	ST_PROXY,		/* PROXY protocol header */
@@ -324,15 +327,17 @@ frame(struct conn *c)
 static int
 do_read(struct conn *c)
 {
+	char	 first[IN_MAX];
+	char	*dst;
 	ssize_t	 n;
 
-	/* Allocated when there is something to read, like the TLS state. */
-	if (c->in == NULL && (c->in = malloc(c->incap)) == NULL) {
-		log_err("out of memory");
-		return -1;
-	}
+	/*
+	 * The first read goes to the stack: the buffer is allocated only
+	 * once there are bytes to keep, so a silent client costs none.
+	 */
+	dst = c->in != NULL ? c->in + c->inlen : first;
 	if (c->tls != NULL) {
-		n = tls_read(c->tls, c->in + c->inlen, c->incap - c->inlen);
+		n = tls_read(c->tls, dst, c->incap - c->inlen);
 		if (n == TLS_WANT_POLLIN || n == TLS_WANT_POLLOUT) {
 			wait_for(c, n == TLS_WANT_POLLIN ? EV_READ : EV_WRITE);
 			return 0;
@@ -342,7 +347,7 @@ do_read(struct conn *c)
 			return -1;
 		}
 	} else {
-		n = read(c->fd, c->in + c->inlen, c->incap - c->inlen);
+		n = read(c->fd, dst, c->incap - c->inlen);
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 		    errno == EINTR)) {
 			wait_for(c, EV_READ);
@@ -350,6 +355,13 @@ do_read(struct conn *c)
 		}
 		if (n == -1)
 			return -1;
+	}
+	if (n > 0 && c->in == NULL) {
+		if ((c->in = malloc(c->incap)) == NULL) {
+			log_err("out of memory");
+			return -1;
+		}
+		memcpy(c->in, first, (size_t)n);
 	}
 	if (n == 0)
 		return -1;	/* EOF before a complete request */
