@@ -2,22 +2,26 @@
  * The search index. Built in one pass over the documents: each word is
  * folded, looked up in an open-addressing hash table of terms, and
  * appended to its term's postings (one array per term, in document
- * order) and positions (one byte array per term, LEB128 deltas). After
- * the last document, search_finish() turns field counts into BM25F
- * weights once, so a query only adds floats, and sorts the dictionary
- * for prefix search.
+ * order) and positions (one byte array per term, LEB128 deltas, cheap
+ * to append). After the last document, search_finish() turns field
+ * counts into BM25F weights once, so a query only adds floats, packs
+ * each posting's positions into fixed-width numbers (smaller, and each
+ * readable on its own), and sorts the dictionary for prefix search.
  *
  * Snippets quote the article's own Gemini page, which the capsule keeps
  * anyway: each block's text is found in the page as it is indexed, and a
  * posting records the page offset of its word's first occurrence. A
  * resource's description is copied (resources are few and short).
  *
- * A query is evaluated with one counter, score and first-match slot per
- * document: each unit (word, prefix, phrase) is one pass over its
- * postings, and a document stays a candidate while it matched every unit
- * so far. Phrases run last, checking positions only for the documents
- * still in the running. Nothing is ever worse than linear in the index.
+ * A query is split into units (word, prefix, phrase), run cheapest
+ * first. The first unit lists its documents; each later one keeps those
+ * it also matches, joining the sorted lists with galloping skips, so a
+ * short list is never held up by a long one. Phrases run last, and
+ * check positions only in the documents all their words share, from
+ * the word with the fewest positions there. Nothing is ever worse than
+ * linear in the index, nor allocated per document of it.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +42,8 @@ enum { F_TITLE, F_META, F_BODY, NFIELDS };
  * than this (add_chunk). Small, so most position deltas take one byte.
  */
 #define GAP		16
+/* Zero bytes after a term's packed positions: any is one 8-byte load. */
+#define PAD		7
 #define SNIP_BEFORE	60	/* bytes of context before a match */
 #define SNIP_MAX	160	/* bytes of a snippet, "..." aside */
 
@@ -71,7 +77,7 @@ struct term {
 	struct posting	*post;
 	uint32_t	 npost;
 	uint32_t	 cpost;
-	uint8_t		*pos;
+	uint8_t		*pos;		/* LEB128, then packed (pack()) */
 	size_t		 npos;
 	size_t		 cpos;
 };
@@ -87,6 +93,7 @@ struct sdoc {
 	uint32_t	 body;		/* where the body starts, or NONE */
 	uint32_t	 npos;		/* positions it spans */
 	uint32_t	 len[NFIELDS];	/* words per field, stop words aside */
+	uint8_t		 pbits;		/* packed: bits a position takes */
 };
 
 struct search_index {
@@ -338,7 +345,8 @@ add_text(struct search_index *x, uint32_t docno, const char *s, size_t len,
 			p = &t->post[t->npost - 1];
 			delta = x->pos - t->last_pos;
 		}
-		if (t->cpos - t->npos < 5 && grow_pos(t) == -1)
+		/* A delta takes 5 bytes at most; pack() wants one more. */
+		if (t->cpos - t->npos < 6 && grow_pos(t) == -1)
 			return -1;
 		while (delta >= 0x80) {
 			t->pos[t->npos++] = (uint8_t)(delta | 0x80);
@@ -507,33 +515,135 @@ search_add_resource(struct search_index *x, const struct resource *r)
 	return add_text(x, docno, r->description, len, F_BODY, 0);
 }
 
-static const struct search_index *sort_index;	/* for term_cmp */
+/* A term to sort: qsort's comparison gets no context of its own. */
+struct skey {
+	const char	*str;
+	uint32_t	 term;
+};
 
 static int
-term_cmp(const void *a, const void *b)
+skey_cmp(const void *a, const void *b)
 {
-	const struct search_index	*x = sort_index;
-
-	return strcmp(term_str(x, &x->terms[*(const uint32_t *)a]),
-	    term_str(x, &x->terms[*(const uint32_t *)b]));
+	return strcmp(((const struct skey *)a)->str,
+	    ((const struct skey *)b)->str);
 }
 
-/* Gives back the slack of the doubling arrays: the index lives long. */
+/*
+ * Gives back the slack of the postings' doubling array: the index lives
+ * long. (pack() sizes the positions exactly.)
+ */
 static void
 shrink(struct term *t)
 {
 	struct posting	*p;
-	uint8_t		*q;
 
 	if (t->npost < t->cpost &&
 	    (p = reallocarray(t->post, t->npost, sizeof(*p))) != NULL) {
 		t->post = p;
 		t->cpost = t->npost;
 	}
-	if (t->npos < t->cpos && (q = realloc(t->pos, t->npos)) != NULL) {
-		t->pos = q;
-		t->cpos = t->npos;
+}
+
+/* Bits to hold every position below npos: at least 8 (see pk_has). */
+static uint8_t
+pos_bits(uint32_t npos)
+{
+	uint8_t	 b = 8;
+
+	while (b < 32 && (npos - 1) >> b != 0)
+		b++;
+	return b;
+}
+
+/* 8 bytes at q as a little-endian number: compilers make one load. */
+static inline uint64_t
+le64(const uint8_t *q)
+{
+	return (uint64_t)q[0] | (uint64_t)q[1] << 8 | (uint64_t)q[2] << 16 |
+	    (uint64_t)q[3] << 24 | (uint64_t)q[4] << 32 |
+	    (uint64_t)q[5] << 40 | (uint64_t)q[6] << 48 |
+	    (uint64_t)q[7] << 56;
+}
+
+/* And back: one store. */
+static inline void
+put_le64(uint8_t *q, uint64_t v)
+{
+	q[0] = (uint8_t)v;
+	q[1] = (uint8_t)(v >> 8);
+	q[2] = (uint8_t)(v >> 16);
+	q[3] = (uint8_t)(v >> 24);
+	q[4] = (uint8_t)(v >> 32);
+	q[5] = (uint8_t)(v >> 40);
+	q[6] = (uint8_t)(v >> 48);
+	q[7] = (uint8_t)(v >> 56);
+}
+
+/*
+ * Re-packs t's positions, appended while building as LEB128 deltas,
+ * into one run per posting of fixed-width numbers, as many bits as the
+ * document's last position needs (pos_bits; maxw is the most any
+ * document needs). They take less room than the deltas, and any one
+ * can be read without those before it, so a phrase looks up a common
+ * word's positions (pk_has) instead of decoding them in a chain. One
+ * pass over the term, in order, through a 64-bit bit buffer.
+ */
+static int
+pack(const struct search_index *x, struct term *t, unsigned maxw)
+{
+	const uint8_t	*p = t->pos, *end, *tend = t->pos + t->npos;
+	uint8_t		*out, *o;
+	uint64_t	 acc, cap;
+	size_t		 j;
+	uint32_t	 pos, b0, b1, v;
+	unsigned	 w, nacc, shift;
+
+	/* add_text() left a byte free: p[1] below is always readable. */
+	t->pos[t->npos] = 0;
+	/* A position takes a byte or more; a run ends in part of one. */
+	cap = ((uint64_t)t->npos * maxw + 7) / 8 + t->npost + 8;
+	if (cap >= UINT32_MAX || (out = malloc(cap)) == NULL)
+		return -1;
+	for (o = out, j = 0; j < t->npost; j++) {
+		end = j + 1 < t->npost ? t->pos + t->post[j + 1].pos : tend;
+		w = x->docs[t->post[j].doc].pbits;
+		t->post[j].pos = (uint32_t)(o - out);
+		for (pos = 0, acc = 0, nacc = 0; p < end; ) {
+			b0 = p[0];
+			b1 = p[1];
+			if ((b0 & b1 & 0x80) == 0) {
+				v = (b0 & 0x7f) | ((b1 & 0x7f) << 7 &
+				    (0u - (b0 >> 7)));
+				p += 1 + (b0 >> 7);
+			} else
+				for (v = 0, shift = 0;; shift += 7) {
+					v |= (uint32_t)(*p & 0x7f) << shift;
+					if ((*p++ & 0x80) == 0 || shift >= 28)
+						break;
+				}
+			pos += v;
+			/* Whole bytes out; the rest stays in acc. */
+			acc |= (uint64_t)pos << nacc;
+			nacc += w;
+			put_le64(o, acc);
+			o += nacc / 8;
+			acc >>= nacc / 8 * 8;
+			nacc %= 8;
+		}
+		/* The last put wrote the part byte too. */
+		o += nacc > 0;
 	}
+	memset(o, 0, PAD);
+	free(t->pos);
+	t->pos = out;
+	t->npos = (size_t)(o - out);
+	t->cpos = cap;
+	if (t->npos + PAD < cap &&
+	    (out = realloc(t->pos, t->npos + PAD)) != NULL) {
+		t->pos = out;
+		t->cpos = t->npos + PAD;
+	}
+	return 0;
 }
 
 int
@@ -544,11 +654,15 @@ search_finish(struct search_index *x)
 	struct posting	*p;
 	struct sdoc	*d;
 	struct term	*t;
+	struct skey	*keys;
 	uint32_t	 i, j, tf;
+	unsigned	 maxw = 8;
 	int		 f, k;
 
 	memset(sum, 0, sizeof(sum));
 	for (i = 0; i < x->ndocs; i++) {
+		if ((x->docs[i].pbits = pos_bits(x->docs[i].npos)) > maxw)
+			maxw = x->docs[i].pbits;
 		k = x->docs[i].kind;
 		count[k]++;
 		for (f = 0; f < NFIELDS; f++)
@@ -569,6 +683,8 @@ search_finish(struct search_index *x)
 			continue;
 		x->sorted[x->nsorted++] = i;
 		shrink(t);
+		if (pack(x, t, maxw) == -1)
+			return -1;
 		idf = idf_of(x->ndocs, t->npost);
 		t->idf = (float)idf;
 		for (j = 0; j < t->npost; j++) {
@@ -588,9 +704,17 @@ search_finish(struct search_index *x)
 			p->u.w = (float)(idf * tfw * (K1 + 1) / (K1 + tfw));
 		}
 	}
-	sort_index = x;
-	qsort(x->sorted, x->nsorted, sizeof(*x->sorted), term_cmp);
-	sort_index = NULL;
+	if ((keys = reallocarray(NULL, x->nsorted ? x->nsorted : 1,
+	    sizeof(*keys))) == NULL)
+		return -1;
+	for (i = 0; i < x->nsorted; i++) {
+		keys[i].str = term_str(x, &x->terms[x->sorted[i]]);
+		keys[i].term = x->sorted[i];
+	}
+	qsort(keys, x->nsorted, sizeof(*keys), skey_cmp);
+	for (i = 0; i < x->nsorted; i++)
+		x->sorted[i] = keys[i].term;
+	free(keys);
 	x->finished = 1;
 	return 0;
 }
@@ -621,14 +745,22 @@ struct query {
 	int		 impossible;	/* a word no document has */
 };
 
-/* Per-query state: one slot per document. */
-struct eval {
-	uint8_t		*count;		/* units matched */
-	float		*score;
-	uint32_t	*first;
-	float		*best;		/* a prefix's best word in each doc */
-	uint64_t	*bm, *bm2;	/* bitmaps over a doc's positions */
-	size_t		 cbm;		/* words in each */
+/*
+ * Per-query state: the documents that matched every unit so far, in
+ * document order, with their score and first match so far. The first
+ * (cheapest) unit fills it; every later unit only filters it, in place.
+ * So a query allocates for its rarest unit, never per document.
+ */
+struct cand {
+	uint32_t	 doc;		/* first: a dlist reads it */
+	float		 score;
+	uint32_t	 first;
+	float		 best;		/* a prefix's best word in doc */
+};
+
+struct cands {
+	struct cand	*v;
+	size_t		 n;
 };
 
 /* Bytes of white space at q[i]: ASCII blanks, controls, NBSP, U+3000. */
@@ -827,222 +959,572 @@ unit_cmp(const void *a, const void *b)
 	return u->order < v->order ? -1 : u->order > v->order;
 }
 
-/* Unit k, one word: a pass over its postings. Returns docs advanced. */
-static size_t
-apply_term(const struct term *t, uint8_t k, struct eval *e)
-{
-	const struct posting	*p;
-	size_t			 n = 0;
-	uint32_t		 j, d;
+/*
+ * A list of documents in increasing order, with a cursor: a term's
+ * postings or the candidates, which differ only in their stride.
+ */
+struct dlist {
+	const unsigned char	*base;	/* the first entry's doc */
+	size_t			 stride;
+	size_t			 n;
+	size_t			 i;	/* the cursor */
+	size_t			 who;	/* a phrase member, or CANDS */
+};
 
-	for (j = 0; j < t->npost; j++) {
-		p = &t->post[j];
-		d = p->doc;
-		if (e->count[d] != k)
-			continue;
-		e->count[d] = k + 1;
-		e->score[d] += p->u.w;
-		if (p->first < e->first[d])
-			e->first[d] = p->first;
-		n++;
-	}
-	return n;
+#define CANDS		SIZE_MAX
+
+static uint32_t
+dl_doc(const struct dlist *l, size_t i)
+{
+	uint32_t	 d;
+
+	/* memcpy: the entry's type is the caller's business. */
+	memcpy(&d, l->base + i * l->stride, sizeof(d));
+	return d;
+}
+
+static void
+dl_term(struct dlist *l, const struct term *t, size_t who)
+{
+	l->base = (const unsigned char *)t->post +
+	    offsetof(struct posting, doc);
+	l->stride = sizeof(struct posting);
+	l->n = t->npost;
+	l->i = 0;
+	l->who = who;
+}
+
+static void
+dl_cands(struct dlist *l, const struct cands *c)
+{
+	l->base = (const unsigned char *)c->v + offsetof(struct cand, doc);
+	l->stride = sizeof(struct cand);
+	l->n = c->n;
+	l->i = 0;
+	l->who = CANDS;
 }
 
 /*
- * Unit k, a prefix: scored as one word whose documents are those of all
- * the words it begins (their idf replaces each word's own), a document
- * counting its best word once. So "recover*" ranks a title "Recovery"
- * above a body "recovering", as it would rank either word alone.
+ * dl_seek() past the entry at the cursor, whose document is < d. It
+ * gallops: skipping g entries costs O(log g) probes, so a short list
+ * joined with a long one reads little of the long one, and walking a
+ * whole list stays linear.
  */
-static size_t
-apply_prefix(const struct search_index *x, const struct unit *u, uint8_t k,
-    struct eval *e)
+static void
+dl_gallop(struct dlist *l, uint32_t d)
 {
-	const struct posting	*p;
-	const struct term	*t;
-	size_t			 n = 0;
-	uint32_t		 i, j, d;
-	float			 scale, w;
+	size_t	 lo = l->i, hi, mid, step = 1;
 
-	if (e->best == NULL && (e->best = reallocarray(NULL, x->ndocs,
-	    sizeof(*e->best))) == NULL)
-		return SIZE_MAX;
-	for (i = u->lo; i < u->hi; i++) {
-		t = &x->terms[x->sorted[i]];
-		scale = (float)(idf_of(x->ndocs, u->cost) / t->idf);
-		for (j = 0; j < t->npost; j++) {
-			p = &t->post[j];
-			d = p->doc;
-			w = p->u.w * scale;
-			if (e->count[d] == k) {
-				e->count[d] = k + 1;
-				e->best[d] = w;
-				n++;
-			} else if (e->count[d] != k + 1)
-				continue;
-			else if (w > e->best[d])
-				e->best[d] = w;
-			if (p->first < e->first[d])
-				e->first[d] = p->first;
+	for (;;) {
+		hi = lo + step;
+		if (hi >= l->n) {
+			hi = l->n;
+			break;
+		}
+		if (dl_doc(l, hi) >= d)
+			break;
+		lo = hi;
+		step *= 2;
+	}
+	/* doc(lo) < d, and hi is the end or doc(hi) >= d. */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (dl_doc(l, mid) < d)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	l->i = hi;
+}
+
+/*
+ * Moves l's cursor on to the first entry whose document is >= d. The
+ * next entry is tried first: between lists of like length, the usual.
+ */
+static inline void
+dl_seek(struct dlist *l, uint32_t d)
+{
+	if (l->i >= l->n || dl_doc(l, l->i) >= d)
+		return;
+	if (++l->i < l->n && dl_doc(l, l->i) < d)
+		dl_gallop(l, d);
+}
+
+/*
+ * meet() of two lists: a plain merge that gallops over gaps. Inline, so
+ * a caller's two cursors can stay in registers.
+ */
+static inline int
+meet2(struct dlist *a, struct dlist *b, uint32_t *d)
+{
+	uint32_t	 da, db;
+
+	while (a->i < a->n && b->i < b->n) {
+		da = dl_doc(a, a->i);
+		db = dl_doc(b, b->i);
+		if (da == db) {
+			*d = da;
+			return 1;
+		}
+		if (da < db) {
+			a->i++;
+			dl_seek(a, db);
+		} else {
+			b->i++;
+			dl_seek(b, da);
 		}
 	}
-	for (d = 0; n > 0 && d < x->ndocs; d++)
-		if (e->count[d] == k + 1)
-			e->score[d] += e->best[d];
-	return n;
+	return 0;
 }
 
-/* A cursor over posting j's positions of t (LEB128 deltas). */
-struct pcur {
-	const uint8_t	*p;
-	const uint8_t	*end;
-	uint32_t	 pos;
-};
-
-static void
-pc_init(struct pcur *c, const struct term *t, uint32_t j)
+/*
+ * Moves the cursors of l[0..nl) to the next document all of them hold,
+ * in *d; 0 when a list runs out. Each list in turn jumps to the latest
+ * document seen (a leapfrog join), so the shortest list sets the pace:
+ * put it first. The caller moves l[0] past *d for the next one.
+ */
+static int
+meet(struct dlist *l, size_t nl, uint32_t *d)
 {
-	c->p = t->pos + t->post[j].pos;
-	c->end = j + 1 < t->npost ? t->pos + t->post[j + 1].pos :
-	    t->pos + t->npos;
-	c->pos = 0;
-}
+	uint32_t	 target, at;
+	size_t		 j, agree;
 
-/* The next position in c->pos; 0 at the end. */
-static inline int
-pc_next(struct pcur *c)
-{
-	uint32_t	 v = 0;
-	int		 shift = 0;
-
-	if (c->p == c->end)
+	if (nl == 2)
+		return meet2(&l[0], &l[1], d);
+	if (l[0].i >= l[0].n)
 		return 0;
-	if (*c->p < 0x80) {		/* most deltas: one byte */
-		c->pos += *c->p++;
-		return 1;
+	target = dl_doc(&l[0], l[0].i);
+	for (j = 1, agree = 1; agree < nl; j = j + 1 == nl ? 0 : j + 1) {
+		dl_seek(&l[j], target);
+		if (l[j].i >= l[j].n)
+			return 0;
+		if ((at = dl_doc(&l[j], l[j].i)) == target)
+			agree++;
+		else {
+			target = at;
+			agree = 1;
+		}
 	}
-	do {
-		v |= (uint32_t)(*c->p & 0x7f) << shift;
-		shift += 7;
-	} while ((*c->p++ & 0x80) && c->p < c->end && shift < 32);
-	c->pos += v;
+	*d = target;
 	return 1;
 }
 
-#define BIT(bm, q)	((bm)[(q) >> 6] >> ((q) & 63) & 1)
-
 /*
- * Whether document d has its members at their offsets: a bitmap of the
- * possible starts (member 0's positions, offset 0), narrowed by each
- * further member: start q stays when the member has a word at q + off.
- * Setting and testing bits does not branch on the data, unlike merging
- * sorted lists. Linear in the positions read and the document's size.
+ * A unit of one word. The first unit takes its postings as they are
+ * (scores start at 0, as every later unit adds to them); a later one
+ * keeps the candidates it has.
  */
-static int
-phrase_in(const struct search_index *x, const struct member *m, size_t nm,
-    const uint32_t *cur, uint32_t d, struct eval *e)
+static void
+term_unit(const struct term *t, int initial, struct cands *c)
 {
-	struct pcur	 c;
-	uint64_t	*bm, *tmp, hit = 0, any, bit;
-	size_t		 i, words;
-	uint32_t	 q, off;
+	const struct posting	*p;
+	struct cand		*v = c->v, *o;
+	struct dlist		 a, b;
+	size_t			 j, n = 0;
+	uint32_t		 d;
 
-	words = (size_t)x->docs[d].npos / 64 + 1;
-	if (words > e->cbm || e->bm == NULL) {
-		free(e->bm);
-		free(e->bm2);
-		/* Both NULL first: eval_free() must not see a freed bm2. */
-		e->bm = e->bm2 = NULL;
-		e->cbm = 0;
-		if ((e->bm = reallocarray(NULL, words, sizeof(*e->bm))) ==
-		    NULL || (e->bm2 = reallocarray(NULL, words,
-		    sizeof(*e->bm2))) == NULL)
-			return -1;
-		e->cbm = words;
+	if (initial) {
+		for (j = 0; j < t->npost; j++) {
+			p = &t->post[j];
+			v[j].doc = p->doc;
+			v[j].score = 0.0f + p->u.w;
+			v[j].first = p->first;
+		}
+		c->n = t->npost;
+		return;
 	}
-	bm = e->bm;
-	tmp = e->bm2;
-	memset(bm, 0, words * sizeof(*bm));
-	pc_init(&c, &x->terms[m[0].term], cur[0]);
-	while (pc_next(&c))
-		bm[c.pos >> 6] |= (uint64_t)1 << (c.pos & 63);
-	for (i = 1; i + 1 < nm; i++) {
-		off = m[i].off;
-		memset(tmp, 0, words * sizeof(*tmp));
-		pc_init(&c, &x->terms[m[i].term], cur[i]);
-		for (any = 0; pc_next(&c); )
-			if (c.pos >= off) {
-				q = c.pos - off;
-				any |= bit = BIT(bm, q);
-				tmp[q >> 6] |= bit << (q & 63);
-			}
-		if (!any)
-			return 0;
-		bm = tmp;
-		tmp = bm == e->bm ? e->bm2 : e->bm;
-	}	off = m[nm - 1].off;
-	pc_init(&c, &x->terms[m[nm - 1].term], cur[nm - 1]);
-	/* One occurrence is all the ranking needs. */
-	while (!hit && pc_next(&c))
-		if (c.pos >= off)
-			hit = BIT(bm, c.pos - off);
-	return hit != 0;
+	dl_cands(&a, c);
+	dl_term(&b, t, 0);
+	while (meet2(&a, &b, &d)) {
+		/* In place: n never passes the candidate being read. */
+		o = &v[a.i++];
+		p = &t->post[b.i++];
+		v[n].doc = d;
+		v[n].score = o->score + p->u.w;
+		v[n].first = p->first < o->first ? p->first : o->first;
+		n++;
+	}
+	c->n = n;
+}
+
+/* The cursor of one word of a prefix, for the heap that merges them. */
+struct hcur {
+	const struct posting	*p;
+	const struct posting	*end;
+	float			 scale;
+};
+
+static void
+sift(struct hcur *h, size_t n, size_t i)
+{
+	struct hcur	 tmp;
+	size_t		 c;
+
+	for (; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && h[c + 1].p->doc < h[c].p->doc)
+			c++;
+		if (h[i].p->doc <= h[c].p->doc)
+			break;
+		tmp = h[i];
+		h[i] = h[c];
+		h[c] = tmp;
+	}
+}
+
+static size_t
+log2_floor(size_t n)
+{
+	size_t	 k = 0;
+
+	while (n >>= 1)
+		k++;
+	return k;
 }
 
 /*
- * Unit k, a phrase: each candidate document that holds every member is
- * checked with phrase_in(). Linear in the postings and positions read.
+ * The first unit, a prefix: its words' postings merged into candidates,
+ * each document with its best word (max and min do not care in what
+ * order words come). Few postings: a heap merges the sorted lists, in
+ * O(P log words); many: one slot per document, O(P + documents).
  */
 static int
-apply_phrase(const struct search_index *x, const struct query *qq,
-    const struct unit *u, uint8_t k, struct eval *e, size_t *advanced)
+prefix_first(const struct search_index *x, const struct unit *u, double idf,
+    struct cands *c)
+{
+	const struct posting	*p;
+	const struct term	*t;
+	struct cand		*v = c->v;
+	struct hcur		*h;
+	float			*best, scale, w;
+	uint32_t		*first;
+	size_t			 i, j, k = u->hi - u->lo, n = 0;
+
+	if (u->cost <= x->ndocs / 2 / (1 + log2_floor(k))) {
+		if ((h = reallocarray(NULL, k, sizeof(*h))) == NULL)
+			return -1;
+		for (i = 0; i < k; i++) {
+			t = &x->terms[x->sorted[u->lo + i]];
+			h[i].p = t->post;
+			h[i].end = t->post + t->npost;
+			h[i].scale = (float)(idf / t->idf);
+		}
+		for (i = k / 2; i-- > 0; )
+			sift(h, k, i);
+		while (k > 0) {
+			p = h[0].p;
+			w = p->u.w * h[0].scale;
+			if (n > 0 && v[n - 1].doc == p->doc) {
+				if (w > v[n - 1].best)
+					v[n - 1].best = w;
+				if (p->first < v[n - 1].first)
+					v[n - 1].first = p->first;
+			} else {
+				v[n].doc = p->doc;
+				v[n].best = w;
+				v[n].first = p->first;
+				n++;
+			}
+			if (++h[0].p == h[0].end)
+				h[0] = h[--k];
+			sift(h, k, 0);
+		}
+		free(h);
+	} else {
+		if ((best = reallocarray(NULL, x->ndocs, sizeof(*best))) ==
+		    NULL)
+			return -1;
+		if ((first = reallocarray(NULL, x->ndocs,
+		    sizeof(*first))) == NULL) {
+			free(best);
+			return -1;
+		}
+		/* Weights are never negative: -1 marks no word yet. */
+		for (j = 0; j < x->ndocs; j++)
+			best[j] = -1;
+		memset(first, 0xff, x->ndocs * sizeof(*first));
+		for (i = u->lo; i < u->hi; i++) {
+			t = &x->terms[x->sorted[i]];
+			scale = (float)(idf / t->idf);
+			/* Unconditional stores: moves, not branches. */
+			for (p = t->post; p < t->post + t->npost; p++) {
+				w = p->u.w * scale;
+				best[p->doc] = w > best[p->doc] ? w :
+				    best[p->doc];
+				first[p->doc] = p->first < first[p->doc] ?
+				    p->first : first[p->doc];
+			}
+		}
+		for (j = 0; j < x->ndocs; j++) {
+			if (best[j] < 0)
+				continue;
+			v[n].doc = (uint32_t)j;
+			v[n].best = best[j];
+			v[n].first = first[j];
+			n++;
+		}
+		free(best);
+		free(first);
+	}
+	for (i = 0; i < n; i++)
+		v[i].score = 0.0f + v[i].best;
+	c->n = n;
+	return 0;
+}
+
+/*
+ * A prefix: scored as one word whose documents are those of all the
+ * words it begins (their idf replaces each word's own), a document
+ * counting its best word once. So "recover*" ranks a title "Recovery"
+ * above a body "recovering", as it would rank either word alone. A
+ * later unit joins each word with the candidates. 0, or -1 (no memory).
+ */
+static int
+prefix_unit(const struct search_index *x, const struct unit *u,
+    int initial, struct cands *c)
+{
+	const struct posting	*p;
+	const struct term	*t;
+	struct cand		*v = c->v;
+	struct dlist		 a, b;
+	double			 idf = idf_of(x->ndocs, u->cost);
+	float			 scale, w;
+	size_t			 i, ci, n = 0;
+	uint32_t		 d;
+
+	if (initial)
+		return prefix_first(x, u, idf, c);
+	for (ci = 0; ci < c->n; ci++)
+		v[ci].best = -1;
+	for (i = u->lo; i < u->hi; i++) {
+		t = &x->terms[x->sorted[i]];
+		scale = (float)(idf / t->idf);
+		dl_cands(&a, c);
+		dl_term(&b, t, 0);
+		while (meet2(&a, &b, &d)) {
+			ci = a.i++;
+			p = &t->post[b.i++];
+			w = p->u.w * scale;
+			if (w > v[ci].best)
+				v[ci].best = w;
+			if (p->first < v[ci].first)
+				v[ci].first = p->first;
+		}
+	}
+	for (ci = 0; ci < c->n; ci++) {
+		if (v[ci].best < 0)
+			continue;
+		v[n] = v[ci];
+		v[n].score = v[ci].score + v[ci].best;
+		n++;
+	}
+	c->n = n;
+	return 0;
+}
+
+/*
+ * The positions of one posting: numbers of w bits packed from p by
+ * pack(), nbits in all (less than w more: the last byte's rest). PAD
+ * zero bytes follow a term's last number, so any is one 8-byte load.
+ */
+struct pk {
+	const uint8_t	*p;
+	uint64_t	 nbits;
+	uint32_t	 mask;
+	unsigned	 w;
+};
+
+/* The number at bit offset bit (a multiple of w below nbits). */
+static inline uint32_t
+pk_at(const struct pk *c, uint64_t bit)
+{
+	return (uint32_t)(le64(c->p + bit / 8) >> (bit & 7)) & c->mask;
+}
+
+/* Posting j of t, in a document whose positions take w bits. */
+static void
+pk_init(struct pk *c, const struct term *t, uint32_t j, unsigned w)
+{
+	c->p = t->pos + t->post[j].pos;
+	c->nbits = (uint64_t)((j + 1 < t->npost ? t->post[j + 1].pos :
+	    t->npos) - t->post[j].pos) * 8;
+	c->w = w;
+	c->mask = w >= 32 ? UINT32_MAX : ((uint32_t)1 << w) - 1;
+}
+
+/*
+ * Whether v is one of the numbers: a binary search that does not branch
+ * on them (each step is a conditional move), so lookups overlap in the
+ * processor. O(log n).
+ */
+static int
+pk_has(const struct pk *c, uint64_t v)
+{
+	/* Exact as w >= 8 (pos_bits): the rest is less than a number. */
+	uint64_t	 base = 0, len = c->nbits / c->w, half;
+
+	/* Invariant: if v is there, it is number base .. base + len - 1. */
+	while (len > 1) {
+		half = len / 2;
+		base += pk_at(c, (base + half) * c->w) <= v ? half : 0;
+		len -= half;
+	}
+	return pk_at(c, base * c->w) == v;
+}
+
+#define FILTER		4096	/* bits of phrase_in()'s filter */
+
+/* Whether all members but r and i1 are at s + off (in the order ord). */
+static int
+phrase_rest(const struct pk *c, const struct member *m, size_t nm,
+    const size_t *ord, size_t r, size_t i1, uint64_t s)
+{
+	size_t	 k, i;
+
+	for (k = 0; k < nm; k++)
+		if ((i = ord[k]) != r && i != i1 &&
+		    !pk_has(&c[i], s + m[i].off))
+			return 0;
+	return 1;
+}
+
+/*
+ * Whether document d holds the members at their offsets (member i's
+ * posting is cur[i]): some start s where every member i has position
+ * s + off. The member r with the fewest positions in d gives the
+ * candidate starts; i1, the first other in the order ord, must have
+ * one of them; the rest are looked up (pk_has) only for those.
+ *
+ * When i1 has not many more positions than r, they are read in order
+ * up to r's last start (independent loads: no chain of decoding, few
+ * branches) and tested against filter, the set of r's starts modulo
+ * FILTER bits, each hit confirmed in r; filter is zero before and
+ * after. When it has many more, r's starts are looked up in i1
+ * instead, in O(log) each. Stops at the first occurrence, which is all
+ * the ranking needs. So a common word's positions are read at most
+ * once, or skipped, and nothing is kept per document.
+ */
+static int
+phrase_in(const struct search_index *x, const struct member *m, size_t nm,
+    const size_t *ord, const uint32_t *cur, uint32_t d, uint64_t *filter)
+{
+	struct pk	 c[QMAX];
+	size_t		 i, i1, k, r = 0;
+	unsigned	 w = x->docs[d].pbits;
+	uint32_t	 pos;
+	uint64_t	 s, last = 0, bit, end, rend;
+	int		 found = 0;
+
+	for (i = 0; i < nm; i++) {
+		pk_init(&c[i], &x->terms[m[i].term], cur[i], w);
+		if (c[i].nbits < c[r].nbits)
+			r = i;
+	}
+	for (k = 0; (i1 = ord[k]) == r; k++)
+		;
+	/* Bit offsets, not indexes, so no multiplying in the loops. */
+	rend = c[r].nbits - w + 1;
+	if (c[i1].nbits / 16 > c[r].nbits) {
+		for (bit = 0; bit < rend && !found; bit += w)
+			if ((pos = pk_at(&c[r], bit)) >= m[r].off) {
+				s = pos - m[r].off;
+				found = pk_has(&c[i1], s + m[i1].off) &&
+				    phrase_rest(c, m, nm, ord, r, i1, s);
+			}
+		return found;
+	}
+	for (bit = 0; bit < rend; bit += w)
+		if ((pos = pk_at(&c[r], bit)) >= m[r].off) {
+			last = pos - m[r].off;
+			filter[last / 64 % (FILTER / 64)] |=
+			    (uint64_t)1 << (last % 64);
+		}
+	for (bit = 0, end = c[i1].nbits - w + 1; bit < end; bit += w) {
+		if ((pos = pk_at(&c[i1], bit)) < m[i1].off)
+			continue;
+		if ((s = pos - m[i1].off) > last)
+			break;
+		if ((filter[s / 64 % (FILTER / 64)] >> (s % 64) & 1) &&
+		    pk_has(&c[r], s + m[r].off) &&
+		    phrase_rest(c, m, nm, ord, r, i1, s)) {
+			found = 1;
+			break;
+		}
+	}
+	for (bit = 0; bit < rend; bit += w)
+		if ((pos = pk_at(&c[r], bit)) >= m[r].off)
+			filter[(pos - m[r].off) / 64 % (FILTER / 64)] = 0;
+	return found;
+}
+
+/*
+ * A phrase: the documents that hold every member (and are candidates,
+ * unless this is the first unit) are found by joining the lists,
+ * shortest first; only those are checked with phrase_in(). The score
+ * adds every member's weight, in the query's order.
+ */
+static void
+phrase_unit(const struct search_index *x, const struct query *qq,
+    const struct unit *u, int initial, struct cands *c)
 {
 	const struct member	*m = &qq->members[u->m0];
-	const struct term	*lead, *t;
-	uint32_t		 cur[QMAX], j, d, li = 0, first;
-	size_t			 i;
+	const struct posting	*p;
+	struct cand		*v = c->v, *o;
+	struct dlist		 l[QMAX + 1], tmp;
+	size_t			 at[QMAX], ord[QMAX];
+	size_t			 nl = 0, nm = u->nm, i, j, lc = 0, n = 0;
+	uint32_t		 cur[QMAX], d, first;
+	uint64_t		 filter[FILTER / 64];
 	float			 w;
-	int			 in;
 
-	*advanced = 0;
-	for (i = 1; i < u->nm; i++)
-		if (x->terms[m[i].term].npost < x->terms[m[li].term].npost)
-			li = (uint32_t)i;
-	lead = &x->terms[m[li].term];
-	memset(cur, 0, sizeof(cur));
-	for (j = 0; j < lead->npost; j++) {
-		d = lead->post[j].doc;
-		if (e->count[d] != k)
-			continue;
-		for (i = 0; i < u->nm; i++) {
-			t = &x->terms[m[i].term];
-			while (cur[i] < t->npost && t->post[cur[i]].doc < d)
-				cur[i]++;
-			if (cur[i] == t->npost || t->post[cur[i]].doc != d)
-				break;
-		}
-		if (i < u->nm)
-			continue;
-		if ((in = phrase_in(x, m, u->nm, cur, d, e)) == -1)
-			return -1;
-		if (!in)
-			continue;
-		w = 0;
-		first = NONE;
-		for (i = 0; i < u->nm; i++) {
-			t = &x->terms[m[i].term];
-			w += t->post[cur[i]].u.w;
-			if (t->post[cur[i]].first < first)
-				first = t->post[cur[i]].first;
-		}
-		e->count[d] = k + 1;
-		e->score[d] += w;
-		if (first < e->first[d])
-			e->first[d] = first;
-		(*advanced)++;
+	memset(filter, 0, sizeof(filter));
+	if (!initial)
+		dl_cands(&l[nl++], c);
+	for (i = 0; i < nm; i++)
+		dl_term(&l[nl++], &x->terms[m[i].term], i);
+	/* Shortest list first (insertion sort: a phrase has few words). */
+	for (i = 1; i < nl; i++) {
+		tmp = l[i];
+		for (j = i; j > 0 && l[j - 1].n > tmp.n; j--)
+			l[j] = l[j - 1];
+		l[j] = tmp;
 	}
-	return 0;
+	for (i = 0, j = 0; i < nl; i++) {
+		if (l[i].who == CANDS) {
+			lc = i;
+			continue;
+		}
+		at[l[i].who] = i;
+		ord[j++] = l[i].who;
+	}
+	while (meet(l, nl, &d)) {
+		for (i = 0; i < nm; i++)
+			cur[i] = (uint32_t)l[at[i]].i;
+		if (phrase_in(x, m, nm, ord, cur, d, filter)) {
+			w = 0;
+			first = NONE;
+			for (i = 0; i < nm; i++) {
+				p = &x->terms[m[i].term].post[cur[i]];
+				w += p->u.w;
+				if (p->first < first)
+					first = p->first;
+			}
+			if (initial) {
+				v[n].doc = d;
+				v[n].score = 0.0f + w;
+				v[n].first = first;
+			} else {
+				/* In place, as in term_unit(). */
+				o = &v[l[lc].i];
+				v[n].doc = d;
+				v[n].score = o->score + w;
+				v[n].first = first < o->first ? first :
+				    o->first;
+			}
+			n++;
+		}
+		l[0].i++;
+	}
+	c->n = n;
 }
 
 /* a ranks before b: higher score, then earlier document. */
@@ -1091,15 +1573,21 @@ keep_best(struct search_result *res, const struct search_hit *h)
 	}
 }
 
-static void
-eval_free(struct eval *e)
+/* How many candidates the first unit u can leave: its rarest list. */
+static size_t
+first_cap(const struct search_index *x, const struct query *qq,
+    const struct unit *u)
 {
-	free(e->count);
-	free(e->score);
-	free(e->first);
-	free(e->best);
-	free(e->bm);
-	free(e->bm2);
+	size_t	 i, n, least = SIZE_MAX;
+
+	if (u->type == U_TERM)
+		return x->terms[u->term].npost;
+	if (u->type == U_PREFIX)
+		return u->cost < x->ndocs ? u->cost : x->ndocs;
+	for (i = 0; i < u->nm; i++)
+		if ((n = x->terms[qq->members[u->m0 + i].term].npost) < least)
+			least = n;
+	return least;
 }
 
 enum search_status
@@ -1107,13 +1595,11 @@ search_run(const struct search_index *x, const char *q, size_t len,
     struct search_result *res)
 {
 	struct query		*qq;
-	struct eval		 e;
+	struct cands		 c;
 	struct search_hit	 h;
 	enum search_status	 st;
 	const struct unit	*u;
-	size_t			 i, alive = 0, adv;
-	uint32_t		 d;
-	uint8_t			 k;
+	size_t			 i, cap;
 
 	memset(res, 0, sizeof(*res));
 	if (len > SEARCH_QUERY_MAX)
@@ -1127,47 +1613,35 @@ search_run(const struct search_index *x, const char *q, size_t len,
 		free(qq);
 		return st;
 	}
-	memset(&e, 0, sizeof(e));
-	e.count = calloc(x->ndocs, sizeof(*e.count));
-	e.score = calloc(x->ndocs, sizeof(*e.score));
-	e.first = reallocarray(NULL, x->ndocs, sizeof(*e.first));
-	if (e.count == NULL || e.score == NULL || e.first == NULL)
-		goto nomem;
-	memset(e.first, 0xff, x->ndocs * sizeof(*e.first));
-
+	/* Cheapest first: the candidates shrink as early as they can. */
 	qsort(qq->units, qq->nunits, sizeof(qq->units[0]), unit_cmp);
-	for (i = 0; i < qq->nunits; i++) {
+	cap = first_cap(x, qq, &qq->units[0]);
+	c.n = 0;
+	if ((c.v = reallocarray(NULL, cap ? cap : 1, sizeof(*c.v))) == NULL)
+		goto nomem;
+	for (i = 0; i < qq->nunits && (i == 0 || c.n > 0); i++) {
 		u = &qq->units[i];
-		k = (uint8_t)i;
 		if (u->type == U_TERM)
-			alive = apply_term(&x->terms[u->term], k, &e);
+			term_unit(&x->terms[u->term], i == 0, &c);
 		else if (u->type == U_PREFIX) {
-			if ((alive = apply_prefix(x, u, k, &e)) == SIZE_MAX)
+			if (prefix_unit(x, u, i == 0, &c) == -1)
 				goto nomem;
-		} else {
-			if (apply_phrase(x, qq, u, k, &e, &adv) == -1)
-				goto nomem;
-			alive = adv;
-		}
-		if (alive == 0)
-			break;
+		} else
+			phrase_unit(x, qq, u, i == 0, &c);
 	}
-	if (alive > 0)
-		for (d = 0; d < x->ndocs; d++) {
-			if (e.count[d] != qq->nunits)
-				continue;
-			res->total++;
-			h.doc = d;
-			h.score = e.score[d];
-			h.first = e.first[d];
-			keep_best(res, &h);
-		}
+	for (i = 0; i < c.n; i++) {
+		res->total++;
+		h.doc = c.v[i].doc;
+		h.score = c.v[i].score;
+		h.first = c.v[i].first;
+		keep_best(res, &h);
+	}
 	qsort(res->hits, res->nhits, sizeof(res->hits[0]), hit_cmp);
-	eval_free(&e);
+	free(c.v);
 	free(qq);
 	return SEARCH_OK;
 nomem:
-	eval_free(&e);
+	free(c.v);
 	free(qq);
 	memset(res, 0, sizeof(*res));
 	return SEARCH_NOMEM;

@@ -7,6 +7,8 @@
  *
  * Times are CPU time of this thread (CLOCK_THREAD_CPUTIME_ID), so a busy
  * machine does not inflate them; wall-clock figures are printed beside.
+ * A digest of the first round's pages (hits, order, snippets) tells
+ * whether a change to the search kept its results byte for byte.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +62,19 @@ now(clockid_t clk)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* FNV-1a, 64 bits, of s[0..n) on top of h. */
+static uint64_t
+fnv(uint64_t h, const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 static int
 dbl_cmp(const void *a, const void *b)
 {
@@ -90,6 +105,7 @@ main(int argc, char *argv[])
 	double			*cpu, *wall, *kind;
 	size_t			 narts, i, j, n, rounds = 100;
 	size_t			 total[NQUERIES];
+	uint64_t		 digest = 0xcbf29ce484222325ULL;
 
 	if (argc < 2 || argc > 3) {
 		fprintf(stderr, "usage: bench_search DIR [ROUNDS]\n");
@@ -153,8 +169,11 @@ main(int argc, char *argv[])
 		wall[i] = now(CLOCK_MONOTONIC) - w;
 		if (page.err || st == SEARCH_NOMEM)
 			return 1;
-		if (i < NQUERIES)
+		if (i < NQUERIES) {
 			total[i] = res.total;
+			digest = fnv(digest, page.data != NULL ? page.data :
+			    "", page.len);
+		}
 	}
 	/* Per kind: the median over the rounds (kind k is every NQUERIES). */
 	printf("query kinds (hits, median CPU time):\n");
@@ -180,6 +199,7 @@ main(int argc, char *argv[])
 	    1e3, pct(wall, n, 0.99) * 1e3);
 	printf("query max: %.3f ms CPU (%.3f ms wall)\n", cpu[n - 1] * 1e3,
 	    wall[n - 1] * 1e3);
+	printf("results digest: %016llx\n", (unsigned long long)digest);
 	buf_free(&page);
 	buf_free(&path);
 	free(cpu);

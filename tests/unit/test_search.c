@@ -1,7 +1,8 @@
 /*
  * Tests for search.c: ranking order on a small fixed corpus, phrases,
  * prefixes, stop words, folding, punctuation, ties, limits, snippets,
- * and the /search answers of both protocols over that index.
+ * and the /search answers of both protocols over that index; then
+ * corpora built to take each way phrases and prefixes are evaluated.
  */
 #include <magic.h>
 #include <setjmp.h>
@@ -376,6 +377,242 @@ test_many_hits(void **state)
 	teardown((void **)&f);
 }
 
+/* --- each way of evaluating a unit --------------------------------- */
+
+/* A fresh index, for a test's own corpus. */
+static struct fix *
+fix_new(void)
+{
+	struct fix	*f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->x = search_new()) == NULL)
+		fail();
+	return f;
+}
+
+/* An article titled title: n copies of word, then tail. */
+static void
+article_of(struct fix *f, const char *slug, const char *title,
+    const char *word, size_t n, const char *tail)
+{
+	struct buf	 text;
+	size_t		 i;
+
+	buf_init(&text);
+	buf_printf(&text, "Title: %s\nDate: 2025-01-01\n\n", title);
+	for (i = 0; i < n; i++)
+		buf_printf(&text, "%s%s", i > 0 ? " " : "", word);
+	buf_printf(&text, "%s%s\n", n > 0 ? " " : "", tail);
+	assert_false(text.err);
+	article(f, slug, buf_str(&text));
+	buf_free(&text);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Runs q and checks which documents match: want in key order. */
+static void
+found(struct fix *f, const char *q, const char *want)
+{
+	struct search_result	 res;
+	struct search_doc	 d;
+	const char		*keys[SEARCH_HITS_MAX];
+	char			 got[512];
+	size_t			 i, n = 0;
+
+	assert_int_equal(search_run(f->x, q, strlen(q), &res), SEARCH_OK);
+	assert_int_equal(res.total, res.nhits);
+	for (i = 0; i < res.nhits; i++) {
+		search_doc(f->x, res.hits[i].doc, &d);
+		keys[i] = d.key;
+	}
+	qsort(keys, res.nhits, sizeof(keys[0]), str_cmp);
+	got[0] = '\0';
+	for (i = 0; i < res.nhits; i++) {
+		n += (size_t)snprintf(got + n, sizeof(got) - n, "%s%s",
+		    i > 0 ? " " : "", keys[i]);
+		assert_true(n < sizeof(got));
+	}
+	print_message("%s -> %s\n", q, got);
+	assert_string_equal(got, want);
+}
+
+static void
+test_phrase_some_docs(void **state)
+{
+	struct fix	*f = fix_new();
+	char		 slug[16];
+	size_t		 i;
+
+	/*
+	 * Both words in every document, next to each other in a few
+	 * (a paragraph break is no neighbour): only those match,
+	 * whichever word is the rarer there.
+	 */
+	for (i = 0; i < 40; i++) {
+		(void)snprintf(slug, sizeof(slug), "d%02zu", i);
+		if (i % 10 == 3)
+			article_of(f, slug, "Notes", "support", i,
+			    "\n\npeer support here.");
+		else
+			article_of(f, slug, "Notes", "peer", i,
+			    "\n\nsupport and peer apart.");
+	}
+	assert_int_equal(search_finish(f->x), 0);
+	found(f, "\"peer support\"", "d03 d13 d23 d33");
+	found(f, "\"support peer\"", "");
+	/* A phrase after a rarer word keeps only its candidates. */
+	found(f, "here \"peer support\"", "d03 d13 d23 d33");
+	found(f, "\"peer support\" here", "d03 d13 d23 d33");
+	found(f, "apart \"peer support\"", "");
+	found(f, "\"support peer\" \"peer apart\"", "");
+	teardown((void **)&f);
+}
+
+static void
+test_phrase_rare_common(void **state)
+{
+	struct fix	*f = fix_new();
+
+	/*
+	 * One rare word among hundreds of a common one: its position is
+	 * looked up among theirs, which are not read through. On either
+	 * side of them, or not next to them.
+	 */
+	article_of(f, "late", "Late", "hope", 300, "naloxone");
+	article_of(f, "early", "Early", "", 0, "naloxone hope");
+	article_of(f, "first", "First", "hope", 300, "");
+	article_of(f, "apart", "Apart", "hope", 300, "filler naloxone");
+	article_of(f, "inside", "Inside", "hope", 150,
+	    "naloxone hope hope hope");
+	assert_int_equal(search_finish(f->x), 0);
+	found(f, "\"hope naloxone\"", "inside late");
+	found(f, "\"naloxone hope\"", "early inside");
+	found(f, "\"hope hope naloxone\"", "inside late");
+	found(f, "\"naloxone hope hope hope\"", "inside");
+	found(f, "\"naloxone hope hope hope hope\"", "");
+	found(f, "\"hope filler naloxone\"", "apart");
+	found(f, "\"filler hope\"", "");
+	teardown((void **)&f);
+}
+
+static void
+test_phrase_repeated(void **state)
+{
+	struct fix	*f = fix_new();
+
+	article(f, "two", "Title: Two\n\nsupport support group.\n");
+	article(f, "three", "Title: Three\n\nsupport support support.\n");
+	article(f, "apart", "Title: Apart\n\nsupport group support.\n");
+	assert_int_equal(search_finish(f->x), 0);
+	/* The same word twice: at two places, one right after the other. */
+	found(f, "\"support support\"", "three two");
+	found(f, "\"support support support\"", "three");
+	found(f, "\"support support group\"", "two");
+	found(f, "\"support group support\"", "apart");
+	found(f, "support-support-support-support", "");
+	teardown((void **)&f);
+}
+
+static void
+test_phrase_blocks(void **state)
+{
+	struct fix	*f = fix_new();
+
+	/* A heading is a block of its own: no phrase runs into or out of it. */
+	article(f, "heading", "Title: Heading\n\nPeer\n\n"
+	    "Support groups meet weekly.\n");
+	article(f, "inside", "Title: Inside\n\nPeer support\n\n"
+	    "Groups meet weekly.\n");
+	article(f, "title", "Title: Weekly peer\n\nSupport groups.\n");
+	assert_int_equal(search_finish(f->x), 0);
+	found(f, "\"peer support\"", "inside");
+	found(f, "\"support groups\"", "heading title");
+	found(f, "\"peer support groups\"", "");
+	found(f, "\"weekly peer\"", "title");
+	found(f, "\"weekly peer support\"", "");
+	teardown((void **)&f);
+}
+
+static void
+test_phrase_long(void **state)
+{
+	struct fix	*f = fix_new();
+	struct buf	 text;
+	size_t		 i;
+
+	/*
+	 * A document past 4096 and 16384 positions: wider packed numbers,
+	 * deltas of three bytes while building, and starts 4096 apart,
+	 * which share a bit of phrase_in()'s filter without matching.
+	 */
+	buf_init(&text);
+	buf_puts(&text, "Title: Long\nDate: 2025-01-01\n\nalpha");
+	for (i = 0; i < 4096; i++)
+		buf_puts(&text, " filler");
+	buf_puts(&text, " beta");
+	for (i = 0; i < 20000; i++)
+		buf_puts(&text, " filler");
+	buf_puts(&text, " alpha gamma delta alpha filler beta.\n");
+	assert_false(text.err);
+	article(f, "long", buf_str(&text));
+	article(f, "short", "Title: Short\n\nalpha beta gamma delta.\n");
+	assert_int_equal(search_finish(f->x), 0);
+	found(f, "\"alpha beta\"", "short");
+	found(f, "\"filler beta\"", "long");
+	found(f, "\"gamma delta\"", "long short");
+	found(f, "\"delta alpha filler beta\"", "long");
+	found(f, "\"alpha filler filler\"", "long");
+	found(f, "\"beta alpha\"", "");
+	buf_free(&text);
+	teardown((void **)&f);
+}
+
+static void
+test_prefix_merge(void **state)
+{
+	struct fix	*f = fix_new();
+	char		 slug[16];
+	size_t		 i;
+
+	/*
+	 * A prefix with few postings among many documents is merged
+	 * word by word (a heap); one with many, slot by slot. Either way
+	 * a document counts its best word once, and a title match wins.
+	 */
+	for (i = 0; i < 20; i++) {
+		(void)snprintf(slug, sizeof(slug), "d%02zu", i);
+		if (i == 5)
+			article(f, slug, "Title: Zebra\n\nzebras graze here "
+			    "with others of their kind.\n");
+		else if (i == 9)
+			article(f, slug, "Title: Plains\n\nzebras graze.\n");
+		else if (i == 14)
+			article(f, slug, "Title: Fish\n\nzebrafish swim "
+			    "in tanks with other small fish.\n");
+		else
+			article(f, slug, "Title: Other\n\nnothing striped "
+			    "here.\n");
+	}
+	assert_int_equal(search_finish(f->x), 0);
+	order(f, "zebr*", "d05 d09 d14");
+	order(f, "graze zebr*", "d05 d09");
+	order(f, "zebr* graze", "d05 d09");
+	order(f, "\"zebras graze\" zebr*", "d09 d05");
+	found(f, "zebr* here", "d05");
+	found(f, "noth*", "d00 d01 d02 d03 d04 d06 d07 d08 d10 d11 d12 d13 "
+	    "d15 d16 d17 d18 d19");
+	found(f, "zebr* noth*", "");
+	found(f, "noth* her*", "d00 d01 d02 d03 d04 d06 d07 d08 d10 d11 d12 "
+	    "d13 d15 d16 d17 d18 d19");
+	teardown((void **)&f);
+}
+
 /* --- the protocols over this index ------------------------------------ */
 
 struct pfix {
@@ -581,6 +818,12 @@ main(void)
 		cmocka_unit_test(test_snippets),
 		cmocka_unit_test(test_long_snippet),
 		cmocka_unit_test(test_many_hits),
+		cmocka_unit_test(test_phrase_some_docs),
+		cmocka_unit_test(test_phrase_rare_common),
+		cmocka_unit_test(test_phrase_repeated),
+		cmocka_unit_test(test_phrase_blocks),
+		cmocka_unit_test(test_phrase_long),
+		cmocka_unit_test(test_prefix_merge),
 		cmocka_unit_test(test_gemini),
 		cmocka_unit_test(test_gopher),
 	};
