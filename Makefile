@@ -301,7 +301,7 @@ LOADGEN	 = $(BUILD)/loadgen
 
 $(LOADGEN): tests/bench/loadgen.c | $(BUILD)
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ tests/bench/loadgen.c \
-	    -lssl -lcrypto
+	    -lssl -lcrypto -pthread
 
 bench: deps
 	@sh tests/deps.sh libssl-dev

@@ -1,6 +1,8 @@
 /*
  * loadgen: a closed-loop load generator for Gemini and Gopher servers on
- * this machine. One thread, non-blocking sockets, epoll. Every request
+ * this machine. Non-blocking sockets, epoll, one thread per CPU (-T): a
+ * single thread doing the client's half of every TLS handshake saturates
+ * its core before a server does, and would measure itself. Every request
  * opens a new TCP connection (and, for Gemini, does a full TLS handshake,
  * or a resumed one with -r), sends one request line, reads the response
  * to EOF and closes. N connections run at once; the request lines are
@@ -11,11 +13,14 @@
  * and always stops by itself.
  *
  * usage: loadgen [-jkr] [-c conc] [-d secs] [-w secs] [-i idle]
- *            [-s pid] [-t secs] [-n sni] gemini|gopher addr port request...
+ *            [-s pid] [-t secs] [-n sni] [-T threads]
+ *            gemini|gopher addr port request...
  *
  * A request is sent as given plus CRLF; "\t" in it stands for a TAB.
  * -i opens that many idle connections first, which send nothing (with
  * -k, Gemini ones finish a TLS handshake first) and stay open throughout.
+ * Connections (active and idle) are split evenly between the threads;
+ * -T defaults to the number of online CPUs, at most the concurrency.
  */
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -30,6 +35,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -103,6 +109,7 @@ struct proc_sample {
 	int		 nprocs;
 };
 
+/* Set up by main before the threads start; read-only afterwards. */
 static int		 gemini;
 static int		 resume;
 static int		 idle_tls;	/* idle clients finish a handshake */
@@ -110,17 +117,35 @@ static struct sockaddr_storage srv;
 static socklen_t	 srvlen;
 static const char	*sni = "localhost";
 static SSL_CTX		*ctx;
-static int		 ep;
-static struct conn	*conns;
-static size_t		 nconns;
 static char		**reqs;
 static size_t		*reqlens;
 static size_t		 nreqs;
-static size_t		 nextreq;
 static double		 timeout_s = 10;
-static int		 measuring;
-static struct stats	 st;
-static unsigned long long idle_open;
+static double		 t0, t1;	/* the window; set before "go" */
+static pthread_barrier_t ready, go;
+
+/*
+ * Each thread's own event set, connections and counts: thread-local so
+ * that the connection code below reads as for one thread.
+ */
+static _Thread_local int	 ep;
+static _Thread_local struct conn *conns;
+static _Thread_local size_t	 nconns;
+static _Thread_local size_t	 nextreq;
+static _Thread_local int	 measuring;
+static _Thread_local struct stats st;
+static _Thread_local unsigned long long idle_open;
+static _Thread_local char	 rbuf[RBUF];
+
+/* One thread's share of the connections and, at the end, its counts. */
+struct client {
+	pthread_t	 tid;
+	size_t		 conc;
+	size_t		 idle;
+	size_t		 first;		/* its first request, round-robin */
+	struct stats	 st;
+	unsigned long long idle_open;
+};
 
 static void
 die(const char *msg)
@@ -154,10 +179,9 @@ count_err(enum kind k)
 }
 
 static void
-add_latency(double secs)
+add_latency_us(uint32_t us)
 {
 	uint32_t	*p;
-	double		 us = secs * 1e6;
 
 	if (st.nlat == st.caplat) {
 		st.caplat = st.caplat ? st.caplat * 2 : 65536;
@@ -165,7 +189,15 @@ add_latency(double secs)
 			die("out of memory");
 		st.lat = p;
 	}
-	st.lat[st.nlat++] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
+	st.lat[st.nlat++] = us;
+}
+
+static void
+add_latency(double secs)
+{
+	double	 us = secs * 1e6;
+
+	add_latency_us(us > UINT32_MAX ? UINT32_MAX : (uint32_t)us);
 }
 
 /* Only loopback: 127.0.0.0/8 or ::1. */
@@ -331,7 +363,7 @@ conn_ok(struct conn *c)
 	 */
 	if (c->ssl != NULL)
 		(void)SSL_shutdown(c->ssl);
-	if (measuring) {
+	if (measuring && t < t1) {
 		st.ok++;
 		st.bytes += c->bytes;
 		add_latency(t - c->start);
@@ -390,7 +422,6 @@ keep_head(struct conn *c, const char *p, size_t n)
 static void
 conn_step(struct conn *c, uint32_t events)
 {
-	static char	 rbuf[RBUF];
 	int		 rv, e, soerr;
 	socklen_t	 len;
 	ssize_t		 n;
@@ -672,7 +703,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: loadgen [-jkr] [-c conc] [-d secs] [-w secs] "
-	    "[-i idle] [-s pid] [-t secs] [-n sni]\n"
+	    "[-i idle] [-s pid] [-t secs] [-n sni] [-T threads]\n"
 	    "           gemini|gopher addr port request...\n");
 	exit(2);
 }
@@ -716,18 +747,119 @@ open_idle(size_t want, double limit)
 	}
 }
 
+static void
+barrier_wait(pthread_barrier_t *b)
+{
+	int	 rv = pthread_barrier_wait(b);
+
+	if (rv != 0 && rv != PTHREAD_BARRIER_SERIAL_THREAD)
+		die("pthread_barrier_wait failed");
+}
+
+/* One thread: its idle connections, then its share of the load. */
+static void *
+client_run(void *arg)
+{
+	struct client		*cl = arg;
+	struct epoll_event	 evs[MAX_EVENTS];
+	double			 t, tcheck;
+	size_t			 i, k;
+	int			 n;
+
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		die_errno("epoll_create1");
+	nconns = cl->idle + cl->conc;
+	if ((conns = calloc(nconns, sizeof(*conns))) == NULL)
+		die("out of memory");
+	for (i = 0; i < nconns; i++)
+		conns[i].fd = -1;
+	nextreq = cl->first % nreqs;
+
+	/* Idle connections first (at most a minute to open them). */
+	if (cl->idle > 0)
+		open_idle(cl->idle, now() + 60);
+	barrier_wait(&ready);
+	barrier_wait(&go);
+
+	tcheck = now();
+	for (i = cl->idle; i < nconns; i++)
+		conn_start(&conns[i], 0);
+	for (;;) {
+		n = epoll_wait(ep, evs, MAX_EVENTS, 20);
+		if (n == -1 && errno != EINTR)
+			die_errno("epoll_wait");
+		for (k = 0; k < (size_t)(n > 0 ? n : 0); k++)
+			conn_step(evs[k].data.ptr, evs[k].events);
+		t = now();
+		measuring = t >= t0;
+		if (t >= t1)
+			break;
+		/* Refill free slots; time out stuck ones now and then. */
+		for (i = cl->idle; i < nconns; i++) {
+			if (conns[i].st == S_FREE)
+				conn_start(&conns[i], 0);
+			else if (t - tcheck > 0.1 && t > conns[i].deadline)
+				conn_fail(&conns[i], E_TIMEOUT);
+			if (conns[i].st == S_FREE)
+				conn_start(&conns[i], 0);
+		}
+		if (t - tcheck > 0.1)
+			tcheck = t;
+	}
+	measuring = 0;
+	cl->st = st;
+	cl->idle_open = idle_open;
+	for (i = 0; i < nconns; i++)
+		if (conns[i].st != S_FREE)
+			conn_close(&conns[i]);
+	free(conns);
+	close(ep);
+	return NULL;
+}
+
+static void
+sleep_until(double when)
+{
+	struct timespec	 ts;
+
+	ts.tv_sec = (time_t)when;
+	ts.tv_nsec = (long)((when - (double)ts.tv_sec) * 1e9);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	    EINTR)
+		;
+}
+
+/* Adds one thread's counts to the total. */
+static void
+merge(struct stats *to, const struct stats *from)
+{
+	size_t	 k;
+
+	to->ok += from->ok;
+	to->bytes += from->bytes;
+	for (k = 0; k < E_NKINDS; k++)
+		to->err[k] += from->err[k];
+	for (k = 0; k < 100; k++)
+		to->status[k] += from->status[k];
+	to->resumed += from->resumed;
+	to->handshakes += from->handshakes;
+	for (k = 0; k < from->nlat; k++)
+		add_latency_us(from->lat[k]);
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct epoll_event	 evs[MAX_EVENTS];
 	struct proc_sample	 p0, p1;
 	struct rusage		 ru0, ru1;
-	double			 dur = 5, warm = 1, t, t0, t1, tcheck, win;
+	struct client		*cls;
+	double			 dur = 5, warm = 1, win;
 	double			 cpu_client, cpu_server, tick;
-	size_t			 conc = 1, idle = 0, i, k;
+	size_t			 conc = 1, idle = 0, nthreads = 0, i, k;
+	long			 ncpu;
 	int			 ch, json = 0, server_pid = 0, n;
 
-	while ((ch = getopt(argc, argv, "c:d:i:jkn:rs:t:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:i:jkn:rs:t:T:w:")) != -1) {
 		switch (ch) {
 		case 'c':
 			conc = (size_t)arg_num(optarg, 1, 10000);
@@ -756,6 +888,9 @@ main(int argc, char *argv[])
 		case 't':
 			timeout_s = arg_num(optarg, 0.1, 600);
 			break;
+		case 'T':
+			nthreads = (size_t)arg_num(optarg, 1, 256);
+			break;
 		case 'w':
 			warm = arg_num(optarg, 0, 600);
 			break;
@@ -778,71 +913,52 @@ main(int argc, char *argv[])
 		die("out of memory");
 	for (n = 3; n < argc; n++)
 		add_request(argv[n]);
+	if (nthreads == 0) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		nthreads = ncpu > 0 ? (size_t)ncpu : 1;
+	}
+	if (nthreads > conc)
+		nthreads = conc;
 
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		die_errno("signal");
 	raise_nofile(conc + idle);
 	if (gemini)
 		tls_init();
-	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
-		die_errno("epoll_create1");
-	nconns = idle + conc;
-	if ((conns = calloc(nconns, sizeof(*conns))) == NULL)
+	if ((cls = calloc(nthreads, sizeof(*cls))) == NULL)
 		die("out of memory");
-	for (i = 0; i < nconns; i++)
-		conns[i].fd = -1;
-
-	/* Idle connections first (at most a minute to open them). */
-	if (idle > 0)
-		open_idle(idle, now() + 60);
-
-	t = now();
-	t0 = t + warm;
+	if (pthread_barrier_init(&ready, NULL, (unsigned)nthreads + 1) != 0 ||
+	    pthread_barrier_init(&go, NULL, (unsigned)nthreads + 1) != 0)
+		die("pthread_barrier_init failed");
+	for (i = 0; i < nthreads; i++) {
+		cls[i].conc = conc / nthreads + (i < conc % nthreads);
+		cls[i].idle = idle / nthreads + (i < idle % nthreads);
+		cls[i].first = i * (conc / nthreads);
+		if (pthread_create(&cls[i].tid, NULL, client_run, &cls[i]) != 0)
+			die("pthread_create failed");
+	}
+	barrier_wait(&ready);
+	t0 = now() + warm;
 	t1 = t0 + dur;
-	tcheck = t;
-	for (i = idle; i < nconns; i++)
-		conn_start(&conns[i], 0);
-	if (warm == 0) {
-		measuring = 1;
-		sample_tree(server_pid, &p0, 0);
-		if (getrusage(RUSAGE_SELF, &ru0) == -1)
-			die_errno("getrusage");
-	}
-	for (;;) {
-		n = epoll_wait(ep, evs, MAX_EVENTS, 20);
-		if (n == -1 && errno != EINTR)
-			die_errno("epoll_wait");
-		for (k = 0; k < (size_t)(n > 0 ? n : 0); k++)
-			conn_step(evs[k].data.ptr, evs[k].events);
-		t = now();
-		if (!measuring && t >= t0) {
-			measuring = 1;
-			t0 = t;
-			t1 = t0 + dur;
-			sample_tree(server_pid, &p0, 0);
-			if (getrusage(RUSAGE_SELF, &ru0) == -1)
-				die_errno("getrusage");
-		}
-		if (measuring && t >= t1)
-			break;
-		/* Refill free slots; time out stuck ones now and then. */
-		for (i = idle; i < nconns; i++) {
-			if (conns[i].st == S_FREE)
-				conn_start(&conns[i], 0);
-			else if (t - tcheck > 0.1 && t > conns[i].deadline)
-				conn_fail(&conns[i], E_TIMEOUT);
-			if (conns[i].st == S_FREE)
-				conn_start(&conns[i], 0);
-		}
-		if (t - tcheck > 0.1)
-			tcheck = t;
-	}
-	t1 = now();
-	win = t1 - t0;
+	barrier_wait(&go);
+
+	sleep_until(t0);
+	sample_tree(server_pid, &p0, 0);
+	if (getrusage(RUSAGE_SELF, &ru0) == -1)
+		die_errno("getrusage");
+	sleep_until(t1);
 	if (getrusage(RUSAGE_SELF, &ru1) == -1)
 		die_errno("getrusage");
 	sample_tree(server_pid, &p1, 1);
-	measuring = 0;
+	win = t1 - t0;
+	for (i = 0; i < nthreads; i++) {
+		if (pthread_join(cls[i].tid, NULL) != 0)
+			die("pthread_join failed");
+		merge(&st, &cls[i].st);
+		free(cls[i].st.lat);
+		idle_open += cls[i].idle_open;
+	}
+	free(cls);
 
 	tick = (double)sysconf(_SC_CLK_TCK);
 	cpu_server = (double)(p1.ticks - p0.ticks) / tick;
@@ -912,8 +1028,5 @@ main(int argc, char *argv[])
 			printf("idle       %llu of %zu held open\n", idle_open,
 			    idle);
 	}
-	for (i = 0; i < nconns; i++)
-		if (conns[i].st != S_FREE)
-			conn_close(&conns[i]);
 	return 0;
 }
