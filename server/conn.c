@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -32,6 +33,7 @@
 #include "response.h"
 
 #define CHUNK		16384	/* file bytes in memory per connection */
+#define TLS_RECORD_MAX	16384	/* plaintext bytes in one TLS record */
 #define LINGER_SECS	2	/* wait for the client's FIN after ours */
 #define LOG_REQ_MAX	1024	/* request bytes kept in the access log */
 #define TLS_RECORD	0x16	/* first byte of a TLS ClientHello */
@@ -287,6 +289,15 @@ respond(struct conn *c, const char *req, size_t len)
 		start_close(c);
 		return;
 	}
+	/*
+	 * Hold partial segments until the close pushes them: the header,
+	 * the body, TLS's close_notify and the FIN then leave together
+	 * rather than as a segment each, which the client also pays for.
+	 * Full segments of a large file still go out as they fill.
+	 */
+	if (setsockopt(c->fd, IPPROTO_TCP, TCP_CORK, &(int){ 1 },
+	    sizeof(int)) == -1)
+		log_debug("%s: TCP_CORK: %s", c->peer, strerror(errno));
 	c->state = ST_WRITE;
 	c->part = PART_HEAD;
 	c->off = 0;
@@ -427,16 +438,18 @@ next_bytes(struct conn *c, const char **p, size_t *len)
 			*len -= c->off;
 			return 0;
 		}
+		/* What went past this part (a joined write) counts on. */
+		c->off -= *len;
 		c->part++;
-		c->off = 0;
 	}
 }
 
 static int
 do_write(struct conn *c)
 {
+	char		 joined[TLS_RECORD_MAX];
 	const char	*p = NULL;
-	size_t		 len = 0;
+	size_t		 len = 0, take;
 	ssize_t		 n;
 
 	if (next_bytes(c, &p, &len) == -1)
@@ -446,6 +459,21 @@ do_write(struct conn *c)
 		return 1;
 	}
 	if (c->tls != NULL) {
+		/*
+		 * The header and the start of a page in one TLS record: one
+		 * encryption and one write instead of two. A retry after
+		 * TLS_WANT_* rebuilds the same bytes, as libtls asks.
+		 */
+		if (c->part == PART_HEAD && c->resp.body != NULL &&
+		    len < sizeof(joined)) {
+			take = sizeof(joined) - len;
+			if (take > c->resp.bodylen)
+				take = c->resp.bodylen;
+			memcpy(joined, p, len);
+			memcpy(joined + len, c->resp.body, take);
+			p = joined;
+			len += take;
+		}
 		n = tls_write(c->tls, p, len);
 		if (n == TLS_WANT_POLLIN || n == TLS_WANT_POLLOUT) {
 			wait_for(c, n == TLS_WANT_POLLIN ? EV_READ : EV_WRITE);

@@ -12,7 +12,8 @@
  * The same hook is the one place gemserv can reach libtls's SSL_CTX, so
  * it also sets what libtls leaves at OpenSSL's defaults and that costs a
  * capsule server: two tickets per handshake, no fresh ticket when one is
- * used, 16 KB buffers kept by every waiting connection.
+ * used, 16 KB buffers kept by every waiting connection, and two read(2)
+ * calls per TLS record (header, then body) instead of one per arrival.
  */
 #include <dlfcn.h>
 #include <stddef.h>
@@ -64,11 +65,15 @@ SSL_CTX_callback_ctrl(SSL_CTX *ctx, int cmd, void (*fp)(void))
 		fp = (void (*)(void))ticket_cb;
 		/*
 		 * The one hook on libtls's SSL_CTX: one ticket per handshake
-		 * (OpenSSL sends two), and no 16 KB read and write buffers
-		 * kept by connections that wait.
+		 * (OpenSSL sends two), no 16 KB read and write buffers kept
+		 * by connections that wait, and reads that take every record
+		 * that has arrived (a client's Finished and its request come
+		 * together). Buffered records are never stranded: libtls
+		 * asks for POLLIN only once OpenSSL has found the socket dry.
 		 */
 		(void)SSL_CTX_set_num_tickets(ctx, 1);
 		(void)SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+		SSL_CTX_set_read_ahead(ctx, 1);
 	}
 	return real(ctx, cmd, fp);
 }

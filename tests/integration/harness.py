@@ -223,9 +223,11 @@ def tls_context(maximum=None, minimum=ssl.TLSVersion.TLSv1_2):
 
 
 def gemini(port, request, host="127.0.0.1", sni="localhost", ctx=None,
-           timeout=10, session=None, want_session=False):
+           timeout=10, session=None, want_session=False, records=False):
     """Sends raw request bytes over TLS, returns every byte of the answer
-    (and the TLS session when want_session). Asserts close_notify."""
+    (and the TLS session when want_session). Asserts close_notify. With
+    records, the answer is a list of each TLS record's plaintext (one
+    recv returns one record)."""
     if isinstance(request, str):
         request = request.encode()
     ctx = ctx or tls_context()
@@ -241,7 +243,7 @@ def gemini(port, request, host="127.0.0.1", sni="localhost", ctx=None,
                 chunks.append(data)
             sess = s.session
             reused = s.session_reused
-    out = b"".join(chunks)
+    out = chunks if records else b"".join(chunks)
     if want_session:
         return out, sess, reused
     return out

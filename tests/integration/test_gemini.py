@@ -7,15 +7,23 @@ import time
 import unittest
 
 from harness import (SharedServerTest, WRAPPER, gemini, gemini_raw,
-                     tls_context, worker_rss_kb)
+                     run_gemserv, tls_context, worker_rss_kb)
 
 HEAD_GMI = b"20 text/gemini; charset=utf-8; lang=en\r\n"
 # 1 MiB of bytes that are not text, to stream from the static directory.
 BLOB = bytes((i * 7 + i // 251) & 0xff for i in range(1 << 20))
 
 
+# An article whose page spans several TLS records.
+LONG_ARTICLE = "Title: A Long Read\nDate: 2025-01-05\n\n" + "\n\n".join(
+    "Paragraph %d of a long article: peer support and mutual aid, one "
+    "day at a time, with room for everyone who asks." % i
+    for i in range(600)) + "\n"
+
+
 class GeminiTest(SharedServerTest):
     capsule_args = {"static": {"blob.bin": BLOB},
+                    "articles": {"long-read.txt": LONG_ARTICLE},
                     "ini": {"server": {"read_timeout": "2"}}}
 
     @classmethod
@@ -80,6 +88,22 @@ class GeminiTest(SharedServerTest):
         self.assertGreater(took, 1.5)
         self.assertLess(took, 6)
         self.assertTrue(notify, "timeout close without close_notify")
+
+    def test_long_page_is_the_exported_file(self):
+        """A page of several TLS records arrives whole: the header shares
+        the first record with the page's start, and the rest follows
+        from where that record ended."""
+        out = os.path.join(self.capsule.dir, "export-long")
+        p = run_gemserv("-c", self.capsule.ini_path, "-x", out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(out, "gemini", "articles",
+                               "long-read.gmi"), "rb") as f:
+            want = f.read()
+        self.assertGreater(len(want), 3 * 16384)
+        records = self.req("/articles/long-read.gmi", records=True)
+        self.assertEqual(b"".join(records), HEAD_GMI + want)
+        self.assertEqual(len(records[0]), 16384)
+        self.assertTrue(records[0].startswith(HEAD_GMI + want[:100]))
 
     def test_static_file_streamed(self):
         out = self.req("/blob.bin", timeout=30)
