@@ -96,8 +96,8 @@ test: deps-test
 	@$(MAKE) --no-print-directory check
 
 # check: the suite without the package step (for machines already set up).
-check: gemserv $(SAN)/gemserv $(UNIT_BINS) fuzz-build
-	@sh tests/run.sh $(SAN) $(UNIT_BINS)
+check: gemserv $(SAN)/gemserv $(UNIT_BINS) fuzz-build $(BUILD)/loadgen
+	@LOADGEN=$(BUILD)/loadgen sh tests/run.sh $(SAN) $(UNIT_BINS)
 
 bench-convert: deps
 	@$(MAKE) --no-print-directory gemserv
