@@ -22,12 +22,12 @@ VERSION	 = 0.1.0
 
 # Debian packages: what building needs, and what the test suite drives.
 DEPS_BUILD = pkg-config libtls-dev libmagic-dev libiniparser-dev libevent-dev \
-	     libseccomp-dev
+	     libseccomp-dev libssl-dev
 DEPS_TEST  = $(DEPS_BUILD) libcmocka-dev openssl curl lynx sacc tmux amfora \
 	     haproxy mandoc clang libclang-rt-14-dev
 
 PKG_CONFIG ?= pkg-config
-PKGS	 = libtls libevent libmagic libseccomp
+PKGS	 = libtls libevent libmagic libseccomp openssl
 
 # Recursive (=) so pkg-config runs when a recipe needs it, which is after
 # `make deps` has installed the packages on a fresh machine.
@@ -38,7 +38,7 @@ ALL_CPPFLAGS = -D_DEFAULT_SOURCE -D_GNU_SOURCE -DGEMSERV_VERSION='"$(VERSION)"' 
 	   -DGEMSERV_CONFIG='"$(CONFIG_PATH)"' \
 	   -Iserver $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CPPFLAGS)
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
-ALL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -liniparser -lssl -lcrypto $(LDLIBS)
+ALL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -liniparser $(LDLIBS)
 
 SRCS	 = $(sort $(wildcard server/*.c))
 HDRS	 = $(wildcard server/*.h)
@@ -301,7 +301,7 @@ LOADGEN	 = $(BUILD)/loadgen
 
 $(LOADGEN): tests/bench/loadgen.c | $(BUILD)
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) -O2 -o $@ tests/bench/loadgen.c \
-	    -lssl -lcrypto -pthread
+	    $$($(PKG_CONFIG) --libs openssl) -pthread
 
 bench: deps
 	@sh tests/deps.sh libssl-dev
