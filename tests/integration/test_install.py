@@ -337,3 +337,57 @@ class InstallTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BuildDependencyTest(unittest.TestCase):
+    """`make deps` on a fresh Debian machine installs every package whose
+    headers the sources include: a header that only happens to be on
+    this machine would break `make run` there."""
+
+    # Present on any machine with gcc, or part of the C library.
+    BASE = {"libc6-dev", "linux-libc-dev"}
+
+    def deps_build(self):
+        with open(os.path.join(ROOT, "Makefile")) as f:
+            text = f.read().replace("\\\n", " ")
+        m = re.search(r"^DEPS_BUILD\s*=(.*)$", text, re.M)
+        self.assertIsNotNone(m, "no DEPS_BUILD in the Makefile")
+        return set(m.group(1).split())
+
+    def test_every_included_header_is_installed_by_make_deps(self):
+        want = self.deps_build()
+        headers = set()
+        server = os.path.join(ROOT, "server")
+        for name in os.listdir(server):
+            if name.endswith((".c", ".h")):
+                with open(os.path.join(server, name)) as f:
+                    headers.update(re.findall(r"^#include <([^>]+)>",
+                                              f.read(), re.M))
+        self.assertGreater(len(headers), 20)
+        cflags = subprocess.run(
+            ["pkg-config", "--cflags", "libtls", "libevent", "libmagic",
+             "libseccomp", "openssl"], capture_output=True, text=True,
+            check=True).stdout.split()
+        for h in sorted(headers):
+            dep = subprocess.run(
+                ["cc", "-M", "-D_GNU_SOURCE", "-x", "c", "-"] + cflags,
+                input="#include <%s>\n" % h, capture_output=True,
+                text=True)
+            self.assertEqual(dep.returncode, 0, dep.stderr)
+            # "-: stdc-predef.h /usr/include/.../h.h more.h ..."
+            path = [p for p in dep.stdout.replace("\\\n", " ").split()
+                    if p.endswith("/" + h)][0]
+            owner = subprocess.run(["dpkg", "-S", os.path.realpath(path)],
+                                   capture_output=True, text=True)
+            if owner.returncode != 0:
+                owner = subprocess.run(["dpkg", "-S", path],
+                                       capture_output=True, text=True)
+            self.assertEqual(owner.returncode, 0, "%s: %s" % (h, path))
+            pkgs = {p.split(":")[0].strip()
+                    for p in owner.stdout.split(": ")[0].split(",")}
+            if pkgs & self.BASE or any(p.startswith("libgcc-") for p in pkgs):
+                continue
+            with self.subTest(header=h):
+                self.assertTrue(pkgs & want,
+                                "<%s> is in %s, which make deps does not "
+                                "install" % (h, ", ".join(sorted(pkgs))))
