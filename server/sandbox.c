@@ -246,6 +246,7 @@ static const int allowed[] = {
 	SCMP_SYS(fcntl),
 	/* Sockets: accepting and serving, never opening or connecting. */
 	SCMP_SYS(accept4), SCMP_SYS(recvfrom), SCMP_SYS(sendto),
+	SCMP_SYS(sendfile),
 	SCMP_SYS(shutdown), SCMP_SYS(getsockopt), SCMP_SYS(setsockopt),
 	SCMP_SYS(getpeername), SCMP_SYS(getsockname),
 	/* libevent. */

@@ -222,6 +222,17 @@ def tls_context(maximum=None, minimum=ssl.TLSVersion.TLSv1_2):
     return ctx
 
 
+def recv_all(s):
+    """Every chunk a socket (plain or TLS) gives until EOF, as a list: over
+    TLS each is one record's plaintext."""
+    chunks = []
+    while True:
+        data = s.recv(65536)
+        if not data:
+            return chunks
+        chunks.append(data)
+
+
 def gemini(port, request, host="127.0.0.1", sni="localhost", ctx=None,
            timeout=10, session=None, want_session=False, records=False):
     """Sends raw request bytes over TLS, returns every byte of the answer
@@ -235,12 +246,7 @@ def gemini(port, request, host="127.0.0.1", sni="localhost", ctx=None,
         with ctx.wrap_socket(raw, server_hostname=sni,
                              session=session) as s:
             s.sendall(request)
-            chunks = []
-            while True:
-                data = s.recv(65536)
-                if not data:
-                    break
-                chunks.append(data)
+            chunks = recv_all(s)
             sess = s.session
             reused = s.session_reused
     out = chunks if records else b"".join(chunks)
@@ -281,13 +287,7 @@ def gopher(port, request, host="127.0.0.1", timeout=10):
         request = request.encode()
     with socket.create_connection((host, port), timeout) as s:
         s.sendall(request)
-        chunks = []
-        while True:
-            data = s.recv(65536)
-            if not data:
-                break
-            chunks.append(data)
-    return b"".join(chunks)
+        return b"".join(recv_all(s))
 
 
 class SharedServerTest(unittest.TestCase):

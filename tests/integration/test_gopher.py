@@ -9,7 +9,8 @@ import subprocess
 import time
 import unittest
 
-from harness import ROOT, SharedServerTest, gopher, run_gemserv, tls_context
+from harness import (ROOT, SharedServerTest, gemini, gopher, recv_all,
+                     run_gemserv, tls_context)
 
 TITLE = b"Recovery Support Library"
 ARTICLE = "/articles/belonging-heals.txt"
@@ -423,3 +424,35 @@ class GopherTlsTest(SharedServerTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+# 3 MiB that are not text: a static file streamed over plain TCP (from the
+# page cache with sendfile) and over TLS (in 16 KiB records).
+BLOB = bytes((i * 13 + i // 509) & 0xff for i in range(3 << 20))
+
+
+class GopherLargeFileTest(SharedServerTest):
+    capsule_args = {"static": {"big.bin": BLOB},
+                    "ini": {"gopher": {"tls": "yes"}}}
+
+    def test_plain_whole_and_logged(self):
+        self.assertEqual(gopher(self.capsule.gopher_port, "/big.bin\r\n",
+                                timeout=30), BLOB)
+        line = [ln for ln in self.server.log().splitlines()
+                if '"/big.bin"' in ln and " gopher " in ln]
+        self.assertTrue(line, self.server.log()[-2000:])
+        self.assertIn(" %d " % len(BLOB), line[-1])
+
+    def test_plain_slow_reader(self):
+        # The socket fills and the server waits for it, then goes on from
+        # where the file stood.
+        with socket.create_connection(("127.0.0.1", self.capsule.gopher_port),
+                                      30) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.sendall(b"/big.bin\r\n")
+            time.sleep(1.5)
+            self.assertEqual(b"".join(recv_all(s)), BLOB)
+
+    def test_tls_whole(self):
+        self.assertEqual(gemini(self.capsule.gopher_port, "/big.bin\r\n",
+                                timeout=30), BLOB)
