@@ -130,11 +130,19 @@ left_ms(const struct conn *c, int seconds)
 	return (long long)seconds * 1000 - elapsed_ms(c);
 }
 
+/*
+ * Waits for one direction only. The read event persists: once added it
+ * stays through the request and the lingering close, so a connection
+ * that waits for its request and later for the client's FIN registers
+ * with epoll once, not once per wait. It goes only while a write waits,
+ * since a readable socket would otherwise wake the writer in vain.
+ */
 static void
 wait_for(struct conn *c, short what)
 {
 	struct event	*ev = what == EV_READ ? c->ev_read : c->ev_write;
 
+	event_del(what == EV_READ ? c->ev_write : c->ev_read);
 	if (event_add(ev, NULL) == -1) {
 		log_err("event_add: connection");
 		c->state = ST_DONE;
@@ -202,7 +210,6 @@ finish(struct conn *c)
 static void
 start_close(struct conn *c)
 {
-	event_del(c->ev_read);
 	event_del(c->ev_write);
 	c->state = c->tls != NULL ? ST_CLOSE : ST_LINGER;
 	if (c->state == ST_CLOSE)
@@ -813,8 +820,8 @@ conn_new(const struct conn_env *env, int fd, enum proto proto,
 	/* Room for the longest request plus its line ending. */
 	c->incap = (proto == PROTO_GEMINI ? GEMINI_URI_MAX :
 	    GOPHER_LINE_MAX) + 2;
-	if ((c->ev_read = event_new(env->base, fd, EV_READ, on_io,
-	    c)) == NULL ||
+	if ((c->ev_read = event_new(env->base, fd, EV_READ | EV_PERSIST,
+	    on_io, c)) == NULL ||
 	    (c->ev_write = event_new(env->base, fd, EV_WRITE, on_io,
 	    c)) == NULL ||
 	    (c->timer = evtimer_new(env->base, on_timeout, c)) == NULL) {

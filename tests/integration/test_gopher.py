@@ -249,6 +249,37 @@ class GopherTest(SharedServerTest):
         self.assertEqual(self.get("\t$\r\n"), want)
         self.assertEqual(self.get("/\t$\n"), want)
 
+    def test_close_waits_for_the_client(self):
+        # Bytes that come after the request, even after the answer, are
+        # read and dropped until the client closes: never a reset that
+        # could destroy the answer it has not read yet.
+        want = self.get("\r\n")
+        with socket.create_connection(("127.0.0.1",
+                                       self.capsule.gopher_port), 10) as s:
+            s.sendall(b"\r\n")
+            time.sleep(0.3)                 # answered and shut by now
+            s.sendall(b"more bytes the server never asked for\r\n")
+            time.sleep(0.3)
+            got = b""
+            while True:
+                chunk = s.recv(65536)       # a reset raises here
+                if not chunk:
+                    break
+                got += chunk
+        self.assertEqual(got, want)
+        # A client that half-closes right after its request.
+        with socket.create_connection(("127.0.0.1",
+                                       self.capsule.gopher_port), 10) as s:
+            s.sendall(b"\r\n")
+            s.shutdown(socket.SHUT_WR)
+            got = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                got += chunk
+        self.assertEqual(got, want)
+
     def test_idle_client_closed(self):
         port = self.capsule.gopher_port
         idle = socket.create_connection(("127.0.0.1", port), 10)

@@ -92,6 +92,13 @@ def client_hello():
     return out.read()
 
 
+def cpu_seconds(pid):
+    """User and system time of a process so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def closed_by_peer(s, timeout):
     """True when the server closes s (EOF or reset) within timeout;
     whatever it sends first is read and dropped."""
@@ -409,6 +416,35 @@ class HostileRequestTest(SharedServerTest):
                 timeout=10), worker_fds(self.server.proc.pid))
         finally:
             s.close()
+            g.close()
+        self.assert_healthy()
+
+    def test_stalled_reader_with_unread_input_costs_no_cpu(self):
+        # The client sends more than its request and then does not read:
+        # its socket stays readable while the server waits to write, and
+        # the server must not wake for that in vain.
+        pids = workers(self.server.proc.pid)
+        g = socket.create_connection(("127.0.0.1", self.gph), 10)
+        try:
+            time.sleep(0.2)     # the server waits for the request
+            # 16 MiB: more than the socket buffers on the way hold.
+            g.sendall(b"/big.bin\r\n")
+            time.sleep(0.3)
+            g.sendall(b"and then some")     # after the request was read
+            time.sleep(0.2)
+            before = sum(cpu_seconds(p) for p in pids)
+            time.sleep(1.5)
+            spent = sum(cpu_seconds(p) for p in pids) - before
+            self.assertLess(spent, 0.3)
+            g.settimeout(10)
+            n = 0
+            while True:
+                chunk = g.recv(1 << 20)
+                if not chunk:
+                    break
+                n += len(chunk)
+            self.assertEqual(n, 16 << 20)
+        finally:
             g.close()
         self.assert_healthy()
 
