@@ -2,9 +2,16 @@
  * Logging to stderr, syslog or a file. Messages are formatted into one
  * buffer and written with a single write(2), so lines from several worker
  * processes appending to one file do not interleave.
+ *
+ * A worker may batch its access lines: they collect in a buffer that the
+ * event loop flushes after every pass, so the lines of a busy moment cost
+ * one write(2) together. A batch never passes PIPE_BUF, which keeps it
+ * whole on a pipe shared with other writers too, and any other message
+ * flushes the batch before it, so the log keeps its order.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +22,8 @@
 
 #include "log.h"
 
+#define LINE_MAX_LEN	2048	/* one message, with its newline */
+
 enum target { TARGET_STDERR, TARGET_SYSLOG, TARGET_FILE };
 
 static struct {
@@ -23,7 +32,46 @@ static struct {
 	char		*path;		/* TARGET_FILE */
 	int		 verbose;
 	unsigned	 warnings;
-} logger = { TARGET_STDERR, STDERR_FILENO, NULL, 0, 0 };
+	int		 batch;		/* access lines wait for log_flush() */
+	size_t		 pending;	/* bytes in out[] */
+	char		 out[PIPE_BUF];
+} logger = { TARGET_STDERR, STDERR_FILENO, NULL, 0, 0, 0, 0, { 0 } };
+
+/* Best effort: there is nowhere to report a failing log. */
+static void
+put(const char *p, size_t n)
+{
+	ssize_t	 w;
+
+	while (n > 0) {
+		w = write(logger.fd, p, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+void
+log_flush(void)
+{
+	size_t	 n = logger.pending;
+
+	if (n == 0)
+		return;
+	logger.pending = 0;
+	put(logger.out, n);
+}
+
+void
+log_batch(int on)
+{
+	if (!on)
+		log_flush();
+	logger.batch = on;
+}
 
 int
 log_open(const char *target)
@@ -70,6 +118,8 @@ log_reopen(void)
 		    strerror(errno));
 		return -1;
 	}
+	/* Lines logged before the reopen belong to the old file. */
+	log_flush();
 	close(logger.fd);
 	logger.fd = fd;
 	return 0;
@@ -78,6 +128,7 @@ log_reopen(void)
 void
 log_close(void)
 {
+	log_flush();
 	if (logger.target == TARGET_FILE)
 		close(logger.fd);
 	else if (logger.target == TARGET_SYSLOG)
@@ -106,12 +157,15 @@ log_reset_warnings(void)
 	logger.warnings = 0;
 }
 
-/* stamp: prefix a time in a log file (access lines carry their own). */
+/*
+ * stamp: prefix a time in a log file (access lines carry their own).
+ * batch: the line may wait in the batch.
+ */
 static void
-log_emit(int prio, const char *prefix, int stamp, const char *fmt,
-    va_list ap)
+log_emit(int prio, const char *prefix, int stamp, int batch,
+    const char *fmt, va_list ap)
 {
-	char		 line[2048];
+	char		 line[LINE_MAX_LEN];
 	size_t		 n = 0;
 	int		 r;
 	time_t		 now;
@@ -136,12 +190,18 @@ log_emit(int prio, const char *prefix, int stamp, const char *fmt,
 	if (n > sizeof(line) - 2)	/* truncated: keep room for '\n' */
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
-	/* Best effort: there is nowhere to report a failing log. */
-	if (write(logger.fd, line, n) == -1)
+	if (logger.pending + n > sizeof(logger.out))
+		log_flush();
+	if (batch && logger.batch) {
+		memcpy(logger.out + logger.pending, line, n);
+		logger.pending += n;
 		return;
+	}
+	log_flush();
+	put(line, n);
 }
 
-#define LOG_FUNC(name, prio, prefix, stamp, cond, count)			\
+#define LOG_FUNC(name, prio, prefix, stamp, batch, cond, count)		\
 void									\
 name(const char *fmt, ...)						\
 {									\
@@ -151,12 +211,14 @@ name(const char *fmt, ...)						\
 		return;							\
 	count;								\
 	va_start(ap, fmt);						\
-	log_emit(prio, prefix, stamp, fmt, ap);				\
+	log_emit(prio, prefix, stamp, batch, fmt, ap);			\
 	va_end(ap);							\
 }
 
-LOG_FUNC(log_err, LOG_ERR, "gemserv: error: ", 1, 1, (void)0)
-LOG_FUNC(log_warn, LOG_WARNING, "gemserv: warning: ", 1, 1, logger.warnings++)
-LOG_FUNC(log_info, LOG_INFO, "gemserv: ", 1, 1, (void)0)
-LOG_FUNC(log_debug, LOG_DEBUG, "gemserv: debug: ", 1, logger.verbose, (void)0)
-LOG_FUNC(log_access, LOG_INFO, "", 0, 1, (void)0)
+LOG_FUNC(log_err, LOG_ERR, "gemserv: error: ", 1, 0, 1, (void)0)
+LOG_FUNC(log_warn, LOG_WARNING, "gemserv: warning: ", 1, 0, 1,
+    logger.warnings++)
+LOG_FUNC(log_info, LOG_INFO, "gemserv: ", 1, 0, 1, (void)0)
+LOG_FUNC(log_debug, LOG_DEBUG, "gemserv: debug: ", 1, 0, logger.verbose,
+    (void)0)
+LOG_FUNC(log_access, LOG_INFO, "", 0, 1, 1, (void)0)

@@ -21,6 +21,13 @@ void	 log_err(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Batching (workers): access lines wait in a buffer, at most PIPE_BUF
+ * bytes, until log_flush(); any other message, a reopen and log_close()
+ * flush it first. log_batch(0) flushes and stops batching.
+ */
+void	 log_batch(int);
+void	 log_flush(void);
 /* One line, no prefix: the access log. */
 void	 log_access(const char *, ...) __attribute__((format(printf, 1, 2)));
 

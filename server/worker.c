@@ -428,6 +428,27 @@ teardown(struct worker *w)
 		event_base_free(w->base);
 }
 
+/*
+ * The event loop, one pass at a time: the access lines a pass logged go
+ * out together in one write once its callbacks are done, before the
+ * worker waits again, so a line is never held while the worker is idle.
+ */
+static int
+run_loop(struct event_base *base)
+{
+	int	 rv;
+
+	log_batch(1);
+	for (;;) {
+		rv = event_base_loop(base, EVLOOP_ONCE);
+		log_flush();
+		if (rv != 0)
+			return rv == 1 ? 0 : -1;
+		if (event_base_got_break(base) || event_base_got_exit(base))
+			return 0;
+	}
+}
+
 int
 worker_run(const struct worker_params *p)
 {
@@ -442,11 +463,12 @@ worker_run(const struct worker_params *p)
 		sigemptyset(&none);
 		if (sigprocmask(SIG_SETMASK, &none, NULL) == -1)
 			log_err("sigprocmask: %s", strerror(errno));
-		else if (event_base_dispatch(w.base) == -1)
+		else if (run_loop(w.base) == -1)
 			log_err("worker: event loop failed");
 		else
 			rv = 0;
 	}
 	teardown(&w);
+	log_batch(0);
 	return rv;
 }

@@ -1,7 +1,7 @@
 """The server process model on the real binary: slow clients, connection
 limits, worker restarts, SIGHUP reload (good and broken), SIGUSR1, SIGTERM
-with a response in flight, privilege drop, and amfora rendering the home
-page."""
+with a response in flight, the access log under load, privilege drop, and
+amfora rendering the home page."""
 import os
 import pwd
 import re
@@ -182,6 +182,69 @@ class ServerTest(unittest.TestCase):
             if " gemini \"" in line:
                 self.assertRegex(line, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:"
                                  r"\d\dZ 127\.0\.0\.1 gemini ")
+
+    def access_lines(self, logpath, mark):
+        """The access lines for requests containing mark, each whole."""
+        with open(logpath) as f:
+            text = f.read()
+        self.assertTrue(text == "" or text.endswith("\n"), text[-200:])
+        lines = [line for line in text.splitlines() if mark in line]
+        for line in lines:
+            self.assertRegex(line, r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ '
+                             r'127\.0\.0\.1 gopher "/%s-\d+-x{900}" 3 \d+ '
+                             r'\d+ms$' % mark)
+        return lines
+
+    def burst(self, mark, n, threads=8):
+        """n gopher requests from several clients at once; long ones, so
+        that the lines of one moment pass PIPE_BUF together."""
+        port = self.capsule.gopher_port
+        bad = []
+
+        def client(k):
+            for i in range(k, n, threads):
+                out = gopher(port, "/%s-%d-%s\r\n" % (mark, i, "x" * 900))
+                if not out.startswith(b"3"):
+                    bad.append(out[:80])
+
+        pool = [threading.Thread(target=client, args=(k,))
+                for k in range(threads)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+        self.assertEqual(bad, [])
+
+    def test_access_log_prompt_and_whole(self):
+        logpath = os.path.join(self.capsule_tmp(), "access.log")
+        self.start({"server": {"log": logpath, "workers": "2"}})
+        # A lone request: its line is out while the worker waits.
+        gopher(self.capsule.gopher_port, "/lone-0-%s\r\n" % ("x" * 900))
+        self.assertTrue(wait_for(lambda: len(self.access_lines(
+            logpath, "lone")) == 1, timeout=1))
+        # Many at once, from both workers into one file: every line
+        # whole, none lost, none twice, all out without more traffic.
+        self.burst("many", 400)
+        t = time.monotonic()
+        self.assertTrue(wait_for(lambda: len(self.access_lines(
+            logpath, "many")) == 400, timeout=5))
+        self.assertLess(time.monotonic() - t, 1)
+        self.server.stop()
+        lines = self.access_lines(logpath, "many")
+        ids = sorted(int(line.split('"')[1].split("-")[1]) for line in lines)
+        self.assertEqual(ids, list(range(400)))
+
+    def test_access_log_complete_at_sigterm(self):
+        logpath = os.path.join(self.capsule_tmp(), "access.log")
+        self.start({"server": {"log": logpath, "workers": "2"}})
+        self.burst("term", 200)
+        self.server.stop()      # right away: SIGTERM, exit 0
+        self.assertEqual(len(self.access_lines(logpath, "term")), 200)
+
+    def capsule_tmp(self):
+        d = tempfile.mkdtemp(prefix="gemserv-log-")
+        self.addCleanup(shutil.rmtree, d, True)
+        return d
 
     def test_sigterm_finishes_response_in_flight(self):
         # Larger than every socket buffer on the way, and the client does
