@@ -10,7 +10,6 @@
 #include <sys/types.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #include <errno.h>
 #include <limits.h>
@@ -298,15 +297,6 @@ respond(struct conn *c, const char *req, size_t len)
 		start_close(c);
 		return;
 	}
-	/*
-	 * Hold partial segments until the close pushes them: the header,
-	 * the body, TLS's close_notify and the FIN then leave together
-	 * rather than as a segment each, which the client also pays for.
-	 * Full segments of a large file still go out as they fill.
-	 */
-	if (setsockopt(c->fd, IPPROTO_TCP, TCP_CORK, &(int){ 1 },
-	    sizeof(int)) == -1)
-		log_debug("%s: TCP_CORK: %s", c->peer, strerror(errno));
 	c->state = ST_WRITE;
 	c->part = PART_HEAD;
 	c->off = 0;
