@@ -41,7 +41,9 @@ class LoadgenTest(SharedServerTest):
         self.assertEqual(r["errors"], {})
         self.assertGreater(r["requests"], 10)
         self.assertEqual(r["resumed"], 0)
-        self.assertGreaterEqual(r["handshakes"], r["requests"])
+        # Handshakes and requests are counted when they end inside the
+        # window: up to one per client differs at each edge.
+        self.assertLessEqual(abs(r["handshakes"] - r["requests"]), 4)
         # Every counted request is one the server logged.
         logged = self.server.log().count(" gemini ") - before
         self.assertLessEqual(r["requests"], logged)
