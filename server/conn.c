@@ -148,6 +148,27 @@ wait_for(struct conn *c, short what)
 	}
 }
 
+/* 1 when a socket call found the socket not ready: it now waits for what. */
+static int
+would_block(struct conn *c, ssize_t n, short what)
+{
+	if (n != -1 || (errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR))
+		return 0;
+	wait_for(c, what);
+	return 1;
+}
+
+/* The same for a libtls call: it names the direction to wait for. */
+static int
+tls_would_block(struct conn *c, ssize_t n)
+{
+	if (n != TLS_WANT_POLLIN && n != TLS_WANT_POLLOUT)
+		return 0;
+	wait_for(c, n == TLS_WANT_POLLIN ? EV_READ : EV_WRITE);
+	return 1;
+}
+
 /* Escapes control bytes, quotes and backslashes; cuts long requests. */
 static void
 log_request(struct buf *b, const char *s, size_t len)
@@ -348,21 +369,16 @@ do_read(struct conn *c)
 	dst = c->in != NULL ? c->in + c->inlen : first;
 	if (c->tls != NULL) {
 		n = tls_read(c->tls, dst, c->incap - c->inlen);
-		if (n == TLS_WANT_POLLIN || n == TLS_WANT_POLLOUT) {
-			wait_for(c, n == TLS_WANT_POLLIN ? EV_READ : EV_WRITE);
+		if (tls_would_block(c, n))
 			return 0;
-		}
 		if (n == -1) {
 			log_debug("%s: %s", c->peer, tls_error(c->tls));
 			return -1;
 		}
 	} else {
 		n = read(c->fd, dst, c->incap - c->inlen);
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == EINTR)) {
-			wait_for(c, EV_READ);
+		if (would_block(c, n, EV_READ))
 			return 0;
-		}
 		if (n == -1)
 			return -1;
 	}
@@ -469,11 +485,8 @@ send_file(struct conn *c)
 	ssize_t	 n;
 
 	n = sendfile(c->fd, c->resp.fd, NULL, SENDFILE_MAX);
-	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-	    errno == EINTR)) {
-		wait_for(c, EV_WRITE);
+	if (would_block(c, n, EV_WRITE))
 		return 0;
-	}
 	if (n == -1) {
 		if (errno != EPIPE && errno != ECONNRESET)
 			log_err("sending a static file: %s", strerror(errno));
@@ -522,21 +535,16 @@ do_write(struct conn *c)
 			len += take;
 		}
 		n = tls_write(c->tls, p, len);
-		if (n == TLS_WANT_POLLIN || n == TLS_WANT_POLLOUT) {
-			wait_for(c, n == TLS_WANT_POLLIN ? EV_READ : EV_WRITE);
+		if (tls_would_block(c, n))
 			return 0;
-		}
 		if (n == -1) {
 			log_debug("%s: %s", c->peer, tls_error(c->tls));
 			return -1;
 		}
 	} else {
 		n = send(c->fd, p, len, MSG_NOSIGNAL);
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == EINTR)) {
-			wait_for(c, EV_WRITE);
+		if (would_block(c, n, EV_WRITE))
 			return 0;
-		}
 		if (n == -1)
 			return -1;
 	}
@@ -551,10 +559,8 @@ do_handshake(struct conn *c)
 	int	 rv;
 
 	rv = tls_handshake(c->tls);
-	if (rv == TLS_WANT_POLLIN || rv == TLS_WANT_POLLOUT) {
-		wait_for(c, rv == TLS_WANT_POLLIN ? EV_READ : EV_WRITE);
+	if (tls_would_block(c, rv))
 		return 0;
-	}
 	if (rv == -1) {
 		log_debug("%s: TLS handshake: %s", c->peer, tls_error(c->tls));
 		return -1;
@@ -589,11 +595,8 @@ do_sniff(struct conn *c)
 	ssize_t		 n;
 
 	n = recv(c->fd, &b, 1, MSG_PEEK);
-	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-	    errno == EINTR)) {
-		wait_for(c, EV_READ);
+	if (would_block(c, n, EV_READ))
 		return 0;
-	}
 	if (n <= 0)
 		return -1;
 	if (c->proto == PROTO_GEMINI || b == TLS_RECORD)
@@ -652,11 +655,8 @@ do_proxy(struct conn *c)
 			goto bad;
 		n = recv(c->fd, c->pbuf + c->plen, want, MSG_PEEK);
 	}
-	if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-	    errno == EINTR)) {
-		wait_for(c, EV_READ);
+	if (would_block(c, n, EV_READ))
 		return 0;
-	}
 	if (n == -1)
 		return -1;
 	if (n == 0) {
@@ -710,10 +710,8 @@ do_close(struct conn *c)
 	int	 rv;
 
 	rv = tls_close(c->tls);
-	if (rv == TLS_WANT_POLLIN || rv == TLS_WANT_POLLOUT) {
-		wait_for(c, rv == TLS_WANT_POLLIN ? EV_READ : EV_WRITE);
+	if (tls_would_block(c, rv))
 		return 0;
-	}
 	if (rv == -1)
 		log_debug("%s: TLS close: %s", c->peer, tls_error(c->tls));
 	if (shutdown(c->fd, SHUT_WR) == -1)
@@ -735,11 +733,8 @@ do_linger(struct conn *c)
 		n = read(c->fd, drop, sizeof(drop));
 		if (n > 0)
 			continue;
-		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == EINTR)) {
-			wait_for(c, EV_READ);
+		if (would_block(c, n, EV_READ))
 			return 0;
-		}
 		return -1;
 	}
 }
