@@ -74,6 +74,7 @@ struct conn {
 	size_t			 incap;
 	size_t			 reqlen;	/* framed request, w/o EOL */
 	int			 have_req;
+	int			 extra;		/* sent more than a request */
 
 	struct response		 resp;
 	int			 responded;
@@ -340,11 +341,13 @@ frame(struct conn *c)
 	if (n <= 0 || (size_t)n > c->inlen) {
 		/* Too long: the protocol answers the whole buffer. */
 		c->reqlen = c->inlen;
+		c->extra = 1;	/* the rest of it may still come */
 		c->have_req = 1;
 		respond(c, c->in, c->inlen);
 		return;
 	}
 	len = (size_t)n;
+	c->extra = len < c->inlen;
 	if (len > 0 && c->in[len - 1] == '\n')
 		len--;
 	if (len > 0 && c->in[len - 1] == '\r')
@@ -722,6 +725,21 @@ do_close(struct conn *c)
 	return 1;
 }
 
+/*
+ * Whether a plain connection may close at once instead of waiting for the
+ * client's FIN: it was answered, and the client sent nothing beyond its
+ * request, so nothing it sends can be waiting to turn our close into a
+ * reset. This spares a well-behaved client's FIN a wakeup (about 8 us of
+ * a Gopher request's 35 at concurrency 1). A client that sent more gets
+ * the full lingering close, as every TLS connection does: its peer is
+ * expected to answer close_notify with its own.
+ */
+static int
+close_now(struct conn *c)
+{
+	return c->tls == NULL && c->responded && !c->extra;
+}
+
 /* Reads and drops what the client still sends, until it closes. */
 static int
 do_linger(struct conn *c)
@@ -731,8 +749,12 @@ do_linger(struct conn *c)
 
 	for (;;) {
 		n = read(c->fd, drop, sizeof(drop));
-		if (n > 0)
+		if (n > 0) {
+			c->extra = 1;
 			continue;
+		}
+		if (n == -1 && errno == EAGAIN && close_now(c))
+			return -1;
 		if (would_block(c, n, EV_READ))
 			return 0;
 		return -1;

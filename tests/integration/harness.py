@@ -56,6 +56,21 @@ def workers(pid):
         return []
 
 
+def server_socket_held(server_port, client_port):
+    """Whether a process still holds the server's end of the IPv4
+    connection between these loopback ports; False once it is closed,
+    even while the kernel finishes the TCP close on its own."""
+    with open("/proc/net/tcp") as f:
+        next(f)
+        for line in f:
+            fields = line.split()
+            local = int(fields[1].rsplit(":", 1)[1], 16)
+            remote = int(fields[2].rsplit(":", 1)[1], 16)
+            if local == server_port and remote == client_port:
+                return fields[9] != "0"     # inode 0: orphaned
+    return False
+
+
 def worker_rss_kb(pid):
     """Resident memory of the server's worker processes, in KiB."""
     total = 0

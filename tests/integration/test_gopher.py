@@ -10,7 +10,7 @@ import time
 import unittest
 
 from harness import (ROOT, SharedServerTest, gemini, gopher, recv_all,
-                     run_gemserv, tls_context)
+                     run_gemserv, server_socket_held, tls_context, wait_for)
 
 TITLE = b"Recovery Support Library"
 ARTICLE = "/articles/belonging-heals.txt"
@@ -249,24 +249,42 @@ class GopherTest(SharedServerTest):
         self.assertEqual(self.get("\t$\r\n"), want)
         self.assertEqual(self.get("/\t$\n"), want)
 
-    def test_close_waits_for_the_client(self):
-        # Bytes that come after the request, even after the answer, are
-        # read and dropped until the client closes: never a reset that
-        # could destroy the answer it has not read yet.
-        want = self.get("\r\n")
-        with socket.create_connection(("127.0.0.1",
-                                       self.capsule.gopher_port), 10) as s:
+    def test_clean_exchange_closes_at_once(self):
+        # A client that sent only its request is answered and closed at
+        # once: the server does not wait for its FIN.
+        port = self.capsule.gopher_port
+        with socket.create_connection(("127.0.0.1", port), 10) as s:
             s.sendall(b"\r\n")
+            got = b"".join(recv_all(s))
+            me = s.getsockname()[1]
+            # The lingering close would hold it for 2 s.
+            self.assertTrue(wait_for(
+                lambda: not server_socket_held(port, me), timeout=1))
+        self.assertEqual(got, self.get("\r\n"))
+
+    def test_close_waits_for_the_client(self):
+        # A client that sent more than its request makes the server read
+        # and drop what follows until the client closes: never a reset
+        # that could destroy the answer it has not read yet.
+        want = self.get("\r\n")
+        port = self.capsule.gopher_port
+        with socket.create_connection(("127.0.0.1", port), 10) as s:
+            s.sendall(b"\r\nand more")
             time.sleep(0.3)                 # answered and shut by now
-            s.sendall(b"more bytes the server never asked for\r\n")
-            time.sleep(0.3)
-            got = b""
-            while True:
-                chunk = s.recv(65536)       # a reset raises here
-                if not chunk:
-                    break
-                got += chunk
+            self.assertTrue(server_socket_held(port, s.getsockname()[1]))
+            for _ in range(3):              # a reset makes these raise
+                s.sendall(b"more bytes the server never asked for\r\n")
+                time.sleep(0.1)
+            got = b"".join(recv_all(s))     # ... or this
         self.assertEqual(got, want)
+        # Bytes after a clean answer come too late to harm it: it was
+        # whole in the client's buffer before they left.
+        with socket.create_connection(("127.0.0.1", port), 10) as s:
+            s.sendall(b"\r\n")
+            time.sleep(0.3)
+            s.sendall(b"late bytes\r\n")
+            time.sleep(0.3)
+            self.assertEqual(b"".join(recv_all(s)), want)
         # A client that half-closes right after its request.
         with socket.create_connection(("127.0.0.1",
                                        self.capsule.gopher_port), 10) as s:
