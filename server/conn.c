@@ -4,6 +4,7 @@
  * loop. Protocol rules stay in gemini.c and gopher.c: this file only
  * moves bytes.
  */
+#include <sys/param.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
@@ -83,6 +84,7 @@ struct conn {
 	char			*chunk;
 	size_t			 chunklen;
 	unsigned long long	 sent;
+	off_t			 fileleft;	/* static file bytes to send */
 	int			 outq;		/* unsent bytes at last look */
 
 	unsigned char		 pbuf[PROXY_V2_KEEP]; /* PROXY header */
@@ -322,6 +324,7 @@ respond(struct conn *c, const char *req, size_t len)
 	c->state = ST_WRITE;
 	c->part = PART_HEAD;
 	c->off = 0;
+	c->fileleft = c->resp.fdlen;
 	arm_timer(c, (long long)c->env->read_timeout * 1000);
 }
 
@@ -438,7 +441,8 @@ next_bytes(struct conn *c, const char **p, size_t *len)
 				return -1;
 			}
 			do
-				n = read(c->resp.fd, c->chunk, CHUNK);
+				n = c->fileleft == 0 ? 0 : read(c->resp.fd,
+				    c->chunk, (size_t)MIN(c->fileleft, CHUNK));
 			while (n == -1 && errno == EINTR);
 			if (n == -1) {
 				log_err("reading a static file: %s",
@@ -446,6 +450,7 @@ next_bytes(struct conn *c, const char **p, size_t *len)
 				return -1;
 			}
 			c->chunklen = (size_t)n;
+			c->fileleft -= n;
 			c->off = 0;
 			if (n == 0) {
 				*len = 0;
@@ -480,14 +485,17 @@ sent(struct conn *c, size_t n)
  * A static file on a plain socket goes from the page cache to the socket
  * without a copy through the worker, and in fewer calls than 16 KB reads
  * and writes. The file's own offset tracks progress: it is opened anew
- * for every request.
+ * for every request. Its size at opening is what is sent, so a file that
+ * grows meanwhile still ends, and the end costs no call that returns 0.
  */
 static int
 send_file(struct conn *c)
 {
-	ssize_t	 n;
+	ssize_t	 n = 0;
 
-	n = sendfile(c->fd, c->resp.fd, NULL, SENDFILE_MAX);
+	if (c->fileleft > 0)
+		n = sendfile(c->fd, c->resp.fd, NULL,
+		    (size_t)MIN(c->fileleft, SENDFILE_MAX));
 	if (would_block(c, n, EV_WRITE))
 		return 0;
 	if (n == -1) {
@@ -495,12 +503,14 @@ send_file(struct conn *c)
 			log_err("sending a static file: %s", strerror(errno));
 		return -1;
 	}
-	if (n == 0) {		/* end of file */
+	if (n > 0) {
+		sent(c, (size_t)n);
+		c->fileleft -= n;
+	}
+	if (n == 0 || c->fileleft == 0) {	/* the end, or it shrank */
 		c->part = PART_END;
 		c->off = 0;
-		return 1;
 	}
-	sent(c, (size_t)n);
 	return 1;
 }
 

@@ -19,7 +19,7 @@ struct response {
 	size_t		 bodylen;
 	struct buf	 owned;		/* a body built for this request */
 	int		 fd;		/* static file to stream after body, or -1 */
-	off_t		 fdlen;
+	off_t		 fdlen;		/* its size when opened: what is sent */
 	int		 close_silently; /* send nothing at all */
 };
 

@@ -505,3 +505,25 @@ class GopherLargeFileTest(SharedServerTest):
     def test_tls_whole(self):
         self.assertEqual(gemini(self.capsule.gopher_port, "/big.bin\r\n",
                                 timeout=30), BLOB)
+
+    def test_file_that_grows_ends_at_its_size_when_opened(self):
+        # A file appended to while it is sent ends where it stood when
+        # the request opened it, over sendfile and over TLS alike.
+        path = os.path.join(self.capsule.static, "grows.bin")
+        port = self.capsule.gopher_port
+        # More than the sockets buffer while the client waits.
+        blob = BLOB * 8
+        for tls in (False, True):
+            with open(path, "wb") as f:
+                f.write(blob)
+            s = socket.create_connection(("127.0.0.1", port), 30)
+            if tls:
+                s = tls_context().wrap_socket(s, server_hostname="localhost")
+            with s:
+                s.sendall(b"/grows.bin\r\n")
+                time.sleep(1)       # opened, and waiting for the reader
+                with open(path, "ab") as f:
+                    f.write(b"x" * 65536)
+                got = b"".join(recv_all(s))
+            self.assertEqual(len(got), len(blob), tls)
+            self.assertEqual(got, blob, tls)
