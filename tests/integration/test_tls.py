@@ -2,6 +2,7 @@
 certificates, session resumption, Gopher over TLS, and the certificate
 files: generation, permissions, no overwrite, startup errors."""
 import os
+import re
 import shutil
 import socket
 import ssl
@@ -101,6 +102,33 @@ class TlsTest(SharedServerTest):
                                         session=sess, want_session=True)
                 self.assertTrue(out.startswith(HEAD_GMI))
                 self.assertTrue(reused, v)
+
+    def negotiated(self, *args):
+        """The TLS 1.3 suite s_client ends up with, offering args."""
+        p = subprocess.run(
+            ["openssl", "s_client", "-tls1_3", "-connect",
+             "127.0.0.1:%d" % self.port, "-servername", "localhost"] +
+            list(args), input=self.home, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, timeout=20)
+        m = re.search(rb"Cipher is (\S+)", p.stdout)
+        self.assertTrue(m, p.stdout[-400:])
+        return m.group(1).decode()
+
+    def test_tls13_suite_order(self):
+        # AES-128-GCM first, whatever the client prefers among AES
+        # suites; ChaCha20 for a client that puts it first; each suite
+        # still served alone.
+        self.assertEqual(self.negotiated(), "TLS_AES_128_GCM_SHA256")
+        raw = socket.create_connection(("127.0.0.1", self.port), 10)
+        with tls_context().wrap_socket(raw, server_hostname="localhost") as s:
+            self.assertEqual(s.cipher()[0], "TLS_AES_128_GCM_SHA256")
+        self.assertEqual(self.negotiated(
+            "-ciphersuites",
+            "TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256"),
+            "TLS_CHACHA20_POLY1305_SHA256")
+        for suite in ("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
+                      "TLS_CHACHA20_POLY1305_SHA256"):
+            self.assertEqual(self.negotiated("-ciphersuites", suite), suite)
 
     def s_client(self, version, sess_flag, sess_file):
         """One request with openssl s_client -msg: (NewSessionTicket
