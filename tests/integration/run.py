@@ -16,9 +16,16 @@ def main():
         suite = unittest.defaultTestLoader.discover(
             HERE, pattern="test_*.py", top_level_dir=HERE)
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    failed = len(result.failures) + len(result.errors) + \
-        len(result.unexpectedSuccesses)
-    passed = result.testsRun - failed - len(result.skipped)
+    # A test with several failing subtests is one failed test; a class
+    # whose setUpClass failed is one failure and ran none of its tests.
+    bad = {}
+    for case, _ in result.failures + result.errors:
+        case = getattr(case, "test_case", case)
+        bad[case.id()] = hasattr(case, "_testMethodName")
+    for case in result.unexpectedSuccesses:
+        bad[case.id()] = True
+    failed = len(bad)
+    passed = result.testsRun - len(result.skipped) - sum(bad.values())
     print("integration: %d passed, %d failed, %d skipped" %
           (passed, failed, len(result.skipped)))
     return 1 if failed else 0
