@@ -377,7 +377,7 @@ do_read(struct conn *c)
 		n = tls_read(c->tls, dst, c->incap - c->inlen);
 		if (tls_would_block(c, n))
 			return 0;
-		if (n == -1) {
+		if (n < 0) {
 			log_debug("%s: %s", c->peer, tls_error(c->tls));
 			return -1;
 		}
@@ -385,7 +385,7 @@ do_read(struct conn *c)
 		n = read(c->fd, dst, c->incap - c->inlen);
 		if (would_block(c, n, EV_READ))
 			return 0;
-		if (n == -1)
+		if (n < 0)
 			return -1;
 	}
 	if (n > 0 && c->in == NULL) {
@@ -393,7 +393,7 @@ do_read(struct conn *c)
 			log_err("out of memory");
 			return -1;
 		}
-		memcpy(c->in, first, (size_t)n);
+		memcpy(c->in, dst, (size_t)n);	/* dst is first here */
 	}
 	if (n == 0)
 		return -1;	/* EOF before a complete request */

@@ -1091,7 +1091,7 @@ meet(struct dlist *l, size_t nl, uint32_t *d)
 
 	if (nl == 2)
 		return meet2(&l[0], &l[1], d);
-	if (l[0].i >= l[0].n)
+	if (nl == 0 || l[0].i >= l[0].n)
 		return 0;
 	target = dl_doc(&l[0], l[0].i);
 	for (j = 1, agree = 1; agree < nl; j = j + 1 == nl ? 0 : j + 1) {
@@ -1414,6 +1414,8 @@ phrase_in(const struct search_index *x, const struct member *m, size_t nm,
 	uint64_t	 s, last = 0, bit, end, rend;
 	int		 found = 0;
 
+	if (nm < 2)		/* one word is a term, not a phrase */
+		return 0;
 	for (i = 0; i < nm; i++) {
 		pk_init(&c[i], &x->terms[m[i].term], cur[i], w);
 		if (c[i].nbits < c[r].nbits)
@@ -1470,7 +1472,7 @@ phrase_unit(const struct search_index *x, const struct query *qq,
 	const struct posting	*p;
 	struct cand		*v = c->v, *o;
 	struct dlist		 l[QMAX + 1], tmp;
-	size_t			 at[QMAX], ord[QMAX];
+	size_t			 at[QMAX] = { 0 }, ord[QMAX];
 	size_t			 nl = 0, nm = u->nm, i, j, lc = 0, n = 0;
 	uint32_t		 cur[QMAX], d, first;
 	uint64_t		 filter[FILTER / 64];
