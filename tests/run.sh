@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs the unit tests (cmocka, under ASan and UBSan), a short run of each
-# libFuzzer target and the integration tests (Python, against the
+# libFuzzer target, make lint and the integration tests (Python, against the
 # sanitizer build of the real server), then
 # prints one closing line: "N passed, M failed". Exit status 1 on failure.
 san=$1; shift
@@ -34,6 +34,17 @@ for t in "$top"/fuzz/fuzz_*; do
 		failed=$((failed + 1))
 	fi
 done
+
+# Static analysis (make lint: cppcheck and clang-tidy) counts as one test,
+# so a new finding fails the suite instead of waiting for someone to look.
+if ${MAKE:-make} --no-print-directory lint-check >"$log" 2>&1; then
+	passed=$((passed + 1))
+	echo "lint: passed"
+else
+	cat "$log"
+	failed=$((failed + 1))
+	echo "lint: failed"
+fi
 
 GEMSERV="$san/gemserv" python3 tests/integration/run.py >"$log" 2>&1
 rc=$?
