@@ -56,19 +56,27 @@ def workers(pid):
         return []
 
 
+def tcp_sockets():
+    """Every TCP socket of this network namespace, IPv4 and IPv6, as
+    (local port, remote port, state, inode) from /proc/net; state "01" is
+    ESTABLISHED and inode 0 a socket no process holds any more."""
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(name) as f:
+            next(f)
+            for line in f:
+                fields = line.split()
+                yield (int(fields[1].rsplit(":", 1)[1], 16),
+                       int(fields[2].rsplit(":", 1)[1], 16),
+                       fields[3], fields[9])
+
+
 def server_socket_held(server_port, client_port):
-    """Whether a process still holds the server's end of the IPv4
-    connection between these loopback ports; False once it is closed,
-    even while the kernel finishes the TCP close on its own."""
-    with open("/proc/net/tcp") as f:
-        next(f)
-        for line in f:
-            fields = line.split()
-            local = int(fields[1].rsplit(":", 1)[1], 16)
-            remote = int(fields[2].rsplit(":", 1)[1], 16)
-            if local == server_port and remote == client_port:
-                return fields[9] != "0"     # inode 0: orphaned
-    return False
+    """Whether a process still holds the server's end of the connection
+    between these loopback ports; False once it is closed, even while the
+    kernel finishes the TCP close on its own."""
+    return any(local == server_port and remote == client_port and
+               inode != "0"
+               for local, remote, _, inode in tcp_sockets())
 
 
 def worker_rss_kb(pid):

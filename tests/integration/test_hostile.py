@@ -15,8 +15,8 @@ import time
 import unittest
 
 from harness import (ROOT, Capsule, GEMSERV, Server, SharedServerTest, WRAPPER,
-                     gemini, gopher, tls_context, wait_for, worker_rss_kb,
-                     workers)
+                     gemini, gopher, tcp_sockets, tls_context, wait_for,
+                     worker_rss_kb, workers)
 
 FLOOD = 2000
 RELEASE = os.path.join(ROOT, "gemserv")
@@ -37,16 +37,8 @@ def worker_fds(pid):
 
 def established(ports):
     """Server-side ESTABLISHED TCP sockets on the given local ports."""
-    n = 0
-    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with open(name) as f:
-            next(f)
-            for line in f:
-                fields = line.split()
-                port = int(fields[1].rsplit(":", 1)[1], 16)
-                if port in ports and fields[3] == "01":
-                    n += 1
-    return n
+    return sum(1 for local, _, state, _ in tcp_sockets()
+               if local in ports and state == "01")
 
 
 def asan_build(path):
